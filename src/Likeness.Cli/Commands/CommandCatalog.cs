@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Likeness.Cli.Commands;
+
+/// <summary>Every top-level `likeness` command. Each command lives in its own file.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}
