@@ -1,0 +1,13 @@
+namespace Likeness.Inference;
+
+/// <summary>How one model's session runs. Tiny models are steadier on 1 thread; large ones gain from 2+.</summary>
+public sealed record SessionOptions
+{
+    public int IntraOpThreads { get; init; } = 1;
+    public int InterOpThreads { get; init; } = 1;
+    public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
+
+    public static SessionOptions Default { get; } = new();
+}
+
+public enum GraphOptimization { None = 0, Basic = 1, Extended = 2, All = 99 }
