@@ -51,7 +51,10 @@ public static class ImageCodec
             ?? throw new ArgumentException($"cannot tell the image format from \"{path}\": use a .jpg, .jpeg, .png or .webp extension", nameof(path));
         var bytes = Encode(image, format, options);
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"cannot save {path}: folder {folder} does not exist; create it first");
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
             File.WriteAllBytes(temp, bytes);
@@ -59,7 +62,7 @@ public static class ImageCodec
         }
         catch
         {
-            File.Delete(temp);
+            if (File.Exists(temp)) File.Delete(temp);
             throw;
         }
     }

@@ -25,9 +25,9 @@ internal static class ImageHeaders
         const long maxBufferPixels = int.MaxValue / 4;
         if (info.PixelCount <= options.MaxPixels && info.PixelCount <= maxBufferPixels) return;
         string what = $"{info.Format.DisplayName()} is {info.Width}x{info.Height} ({info.PixelCount:N0} pixels)";
-        string reason = info.PixelCount > maxBufferPixels
-            ? $"image too large: {what}, more than one RGBA buffer can hold ({maxBufferPixels:N0} pixels); downscale it with another tool first"
-            : $"image too large: {what}, over the limit of {options.MaxPixels:N0} pixels; raise DecodeOptions.MaxPixels if you trust this file";
+        string reason = info.PixelCount > options.MaxPixels
+            ? $"image too large: {what}, over the limit of {options.MaxPixels:N0} pixels; raise DecodeOptions.MaxPixels if you trust this file"
+            : $"image too large: {what}, more than one RGBA buffer can hold ({maxBufferPixels:N0} pixels); downscale it with another tool first";
         throw new ImageDecodeException(ImageDecodeFailure.TooLarge, reason, sourceName, info.Format);
     }
 

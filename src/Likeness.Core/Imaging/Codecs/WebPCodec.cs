@@ -45,17 +45,17 @@ internal static unsafe class WebPCodec
         NativeCodecLibrary.RequireWebP();
         if (image.Width > MaxDimension || image.Height > MaxDimension)
             throw new ImageEncodeException($"WebP cannot hold {image.Width}x{image.Height}: both sides must be at most {MaxDimension}; resize it or save as PNG");
-        int quality = options.Lossless ? 100 : options.QualityFor(ImageFormat.WebP);
+        return options.Lossless ? EncodeLossless(image) : EncodeLossy(image, options.QualityFor(ImageFormat.WebP));
+    }
+
+    static byte[] EncodeLossy(RgbaImage image, int quality)
+    {
         byte* output = null;
         try
         {
             nuint size;
             fixed (byte* pixels = image.Data)
-            {
-                size = options.Lossless
-                    ? WebPEncodeLosslessRGBA(pixels, image.Width, image.Height, image.Stride, &output)
-                    : WebPEncodeRGBA(pixels, image.Width, image.Height, image.Stride, quality, &output);
-            }
+                size = WebPEncodeRGBA(pixels, image.Width, image.Height, image.Stride, quality, &output);
             if (size == 0 || output == null)
                 throw new ImageEncodeException($"WebP encode of {image.Width}x{image.Height} failed inside libwebp (out of memory?)");
             return new ReadOnlySpan<byte>(output, checked((int)size)).ToArray();
@@ -63,6 +63,48 @@ internal static unsafe class WebPCodec
         finally
         {
             if (output != null) WebPFree(output);
+        }
+    }
+
+    /// <summary>
+    /// The advanced API with `exact` set: WebPEncodeLosslessRGBA zeroes the RGB under fully transparent pixels,
+    /// which would break "lossless" for cut-outs whose hidden colour matters to later edits.
+    /// Quality 70 / method 4 are the simple API's lossless settings.
+    /// </summary>
+    static byte[] EncodeLossless(RgbaImage image)
+    {
+        WebPConfig config;
+        WebPPicture picture;
+        WebPMemoryWriter writer;
+        if (LibWebPEncoderNative.WebPConfigInitInternal(&config, 0, 70f, LibWebPEncoderNative.EncoderAbiVersion) == 0
+            || LibWebPEncoderNative.WebPPictureInitInternal(&picture, LibWebPEncoderNative.EncoderAbiVersion) == 0)
+            throw new ImageEncodeException("libwebp rejected our encoder ABI version: install libwebp 1.x (`apt-get install libwebp7`)");
+        config.Lossless = 1;
+        config.Exact = 1;
+        if (LibWebPEncoderNative.WebPValidateConfig(&config) == 0)
+            throw new ImageEncodeException("libwebp refused the lossless configuration (unexpected WebPConfig layout?)");
+
+        picture.UseArgb = 1;
+        picture.Width = image.Width;
+        picture.Height = image.Height;
+        LibWebPEncoderNative.WebPMemoryWriterInit(&writer);
+        picture.Writer = NativeCodecLibrary.WebPMemoryWrite();
+        picture.CustomPtr = &writer;
+        try
+        {
+            fixed (byte* pixels = image.Data)
+            {
+                if (LibWebPEncoderNative.WebPPictureImportRGBA(&picture, pixels, image.Stride) == 0)
+                    throw new ImageEncodeException($"WebP encode of {image.Width}x{image.Height} failed: libwebp could not import the pixels (out of memory?)");
+            }
+            if (LibWebPEncoderNative.WebPEncode(&config, &picture) == 0)
+                throw new ImageEncodeException($"WebP encode of {image.Width}x{image.Height} failed (libwebp: {LibWebPEncoderNative.DescribeError(picture.ErrorCode)})");
+            return new ReadOnlySpan<byte>(writer.Mem, checked((int)writer.Size)).ToArray();
+        }
+        finally
+        {
+            LibWebPEncoderNative.WebPPictureFree(&picture);
+            LibWebPEncoderNative.WebPMemoryWriterClear(&writer);
         }
     }
 }
