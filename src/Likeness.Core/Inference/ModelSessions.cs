@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Likeness.Models;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Inference;
+
+/// <summary>Hands out one shared <see cref="InferenceSession"/> per model name, created on first use.</summary>
+public interface IModelSessions
+{
+    ValueTask<InferenceSession> GetAsync(string modelName, CancellationToken ct = default);
+
+    /// <summary>The sha256 of the model file behind a name (for reports and provenance).</summary>
+    string Sha256Of(string modelName);
+}
+
+/// <summary>Per-model threading; large models gain from 2+ intra-op threads, tiny ones are steadier on 1.</summary>
+public sealed class InferenceOptions
+{
+    public int DefaultIntraOpThreads { get; set; } = 1;
+    public Dictionary<string, int> IntraOpThreads { get; set; } = new()
+    {
+        ["isnet"] = Math.Min(Environment.ProcessorCount, 4),
+        ["isnet-int8"] = Math.Min(Environment.ProcessorCount, 4),
+        ["movenet-thunder"] = Math.Min(Environment.ProcessorCount, 2),
+        ["skin-clothes-hair"] = Math.Min(Environment.ProcessorCount, 2),
+    };
+}
+
+/// <summary>Resolves model files through the <see cref="ModelStore"/> and keeps their sessions for the process.</summary>
+public sealed class ModelSessions(ModelStore store, IOptions<InferenceOptions>? options = null) : IModelSessions, IDisposable
+{
+    readonly InferenceOptions _options = options?.Value ?? new InferenceOptions();
+    readonly ConcurrentDictionary<string, Lazy<Task<InferenceSession>>> _sessions = new(StringComparer.Ordinal);
+
+    public ModelStore Store => store;
+
+    public async ValueTask<InferenceSession> GetAsync(string modelName, CancellationToken ct = default)
+    {
+        var lazy = _sessions.GetOrAdd(modelName, name => new Lazy<Task<InferenceSession>>(() => CreateAsync(name)));
+        try
+        {
+            return await lazy.Value.WaitAsync(ct);
+        }
+        catch when (lazy.Value.IsFaulted || lazy.Value.IsCanceled)
+        {
+            _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<InferenceSession>>>(modelName, lazy));
+            throw;
+        }
+    }
+
+    public string Sha256Of(string modelName) => store.Manifest.Get(modelName).Sha256;
+
+    async Task<InferenceSession> CreateAsync(string name)
+    {
+        var path = await store.GetPathAsync(name);
+        var threads = _options.IntraOpThreads.TryGetValue(name, out var t) ? t : _options.DefaultIntraOpThreads;
+        return InferenceSession.FromFile(path, new SessionOptions { IntraOpThreads = threads }, name);
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _sessions.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Dispose();
+        _sessions.Clear();
+    }
+}
