@@ -110,3 +110,18 @@ public class ColorTests
         Assert.Equal(new Rgba32(76, 76, 76), g.ToGrayImage()[0, 0]); // 0.299 * 255 = 76.2
     }
 }
+
+public class CubeRootTests
+{
+    [Theory]
+    [InlineData(0.008856452f)] // just above the Lab toe
+    [InlineData(0.001f)]
+    [InlineData(0.125f)]
+    [InlineData(0.5f)]
+    [InlineData(1f)]
+    [InlineData(1.0889f)]
+    public void Fast_cube_root_matches_to_a_millionth(float t)
+    {
+        Assert.Equal(MathF.Cbrt(t), CieLab.Cbrt(t), 1e-6f * MathF.Cbrt(t));
+    }
+}

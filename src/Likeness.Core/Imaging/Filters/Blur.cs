@@ -74,19 +74,24 @@ public static class Blur
             }
         });
 
-        var counts = new int[w];
-        for (int x = 0; x < w; x++) counts[x] = WindowCount(x, radius, w);
         var dst = new FloatPlane(w, h);
-        var columns = new double[w];
-        for (int y = 0; y <= Math.Min(radius, h - 1); y++) Accumulate(columns, rowSums.AsSpan(y * w, w), 1);
-        for (int y = 0; y < h; y++)
+        // Vertical running sums, split into column bands so workers never share a sum.
+        ParallelRows.For(w, (long)w * h, (left, right) =>
         {
-            int rows = WindowCount(y, radius, h);
-            var o = dst.Row(y);
-            for (int x = 0; x < w; x++) o[x] = (float)(columns[x] / (rows * counts[x]));
-            if (y + radius + 1 < h) Accumulate(columns, rowSums.AsSpan((y + radius + 1) * w, w), 1);
-            if (y - radius >= 0) Accumulate(columns, rowSums.AsSpan((y - radius) * w, w), -1);
-        }
+            int n = right - left;
+            var columns = new double[n];
+            var counts = new int[n];
+            for (int x = 0; x < n; x++) counts[x] = WindowCount(left + x, radius, w);
+            for (int y = 0; y <= Math.Min(radius, h - 1); y++) Accumulate(columns, rowSums.AsSpan(y * w + left, n), 1);
+            for (int y = 0; y < h; y++)
+            {
+                int rows = WindowCount(y, radius, h);
+                var o = dst.Data.AsSpan(y * w + left, n);
+                for (int x = 0; x < n; x++) o[x] = (float)(columns[x] / (rows * counts[x]));
+                if (y + radius + 1 < h) Accumulate(columns, rowSums.AsSpan((y + radius + 1) * w + left, n), 1);
+                if (y - radius >= 0) Accumulate(columns, rowSums.AsSpan((y - radius) * w + left, n), -1);
+            }
+        });
         return dst;
     }
 

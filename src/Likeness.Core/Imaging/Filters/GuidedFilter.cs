@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Likeness.Imaging.Color;
+using Likeness.Imaging.Internal;
 using Likeness.Imaging.Transforms;
 
 namespace Likeness.Imaging.Filters;
@@ -39,8 +40,12 @@ public static class GuidedFilter
         if (guide.Width == lowRes.Width && guide.Height == lowRes.Height) return Apply(guide, lowRes, radius, eps);
         var small = guide.Resize(lowRes.Width, lowRes.Height, ResizeMethod.Area, premultiplyAlpha: false).SplitRgb();
         var (a, b) = ColorCoefficients(small.R, small.G, small.B, lowRes, LowResRadius(radius, guide.Width, lowRes.Width), eps);
-        var full = guide.SplitRgb();
-        return Combine([full.R, full.G, full.B], a.Select(p => p.Resize(guide.Width, guide.Height)).ToArray(), b.Resize(guide.Width, guide.Height));
+        return UpsampleAndApply(Interleave(a[0], a[1], a[2], b), lowRes.Width, guide.Width, guide.Height, (y, coef, q) =>
+        {
+            var g = guide.Row(y);
+            for (int x = 0, i = 0; x < q.Length; x++, i += 4)
+                q[x] = (coef[i] * g[i] + coef[i + 1] * g[i + 1] + coef[i + 2] * g[i + 2]) * (1f / 255f) + coef[i + 3];
+        });
     }
 
     /// <inheritdoc cref="Upsample(RgbaImage, FloatPlane, int, float)"/>
@@ -49,7 +54,43 @@ public static class GuidedFilter
         if (guide.Width == lowRes.Width && guide.Height == lowRes.Height) return Apply(guide, lowRes, radius, eps);
         var small = guide.Resize(lowRes.Width, lowRes.Height, ResizeMethod.Area);
         var (a, b) = GreyCoefficients(small, lowRes, LowResRadius(radius, guide.Width, lowRes.Width), eps);
-        return Combine([guide], [a.Resize(guide.Width, guide.Height)], b.Resize(guide.Width, guide.Height));
+        var unused = new FloatPlane(lowRes.Width, lowRes.Height);
+        return UpsampleAndApply(Interleave(a, unused, unused, b), lowRes.Width, guide.Width, guide.Height, (y, coef, q) =>
+        {
+            var g = guide.Row(y);
+            for (int x = 0; x < q.Length; x++) q[x] = coef[4 * x] * g[x] + coef[4 * x + 3];
+        });
+    }
+
+    delegate void ApplyRow(int y, ReadOnlySpan<float> coefficients, Span<float> output);
+
+    /// <summary>
+    /// Bilinearly enlarges interleaved (a, a, a, b) coefficient rows and turns each into an output row at once,
+    /// so no full-resolution coefficient planes are ever stored.
+    /// </summary>
+    static FloatPlane UpsampleAndApply(float[] coefficients, int lowWidth, int width, int height, ApplyRow apply)
+    {
+        var q = new FloatPlane(width, height);
+        int lowHeight = coefficients.Length / (4 * lowWidth);
+        var horizontal = Taps.Linear(lowWidth, width);
+        SeparablePass.Run(4 * lowWidth, 4 * width, Taps.Linear(lowHeight, height),
+            (y, row) => coefficients.AsSpan(y * 4 * lowWidth, 4 * lowWidth).CopyTo(row),
+            () => SeparablePass.Gather(horizontal, 4),
+            (y, row) => apply(y, row, q.Row(y)));
+        return q;
+    }
+
+    static float[] Interleave(FloatPlane c0, FloatPlane c1, FloatPlane c2, FloatPlane c3)
+    {
+        var d = new float[c0.Data.Length * 4];
+        for (int i = 0; i < c0.Data.Length; i++)
+        {
+            d[4 * i] = c0.Data[i];
+            d[4 * i + 1] = c1.Data[i];
+            d[4 * i + 2] = c2.Data[i];
+            d[4 * i + 3] = c3.Data[i];
+        }
+        return d;
     }
 
     /// <summary>Window means of a and b for q = a I + b.</summary>
