@@ -2,7 +2,11 @@ using System.CommandLine;
 using Likeness.Cli.Commands;
 
 // Redirected output (CI logs, pipes) should not be wrapped at 80 columns.
-if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Width = 200;
+    Spectre.Console.AnsiConsole.Profile.Capabilities.Ansi = false;
+}
 
 var root = new RootCommand("Likeness: a self-hosted identity image studio (local ONNX engine, cloud providers, durable jobs).");
 foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
