@@ -1,0 +1,43 @@
+using Likeness.Imaging;
+using Likeness.Vision;
+
+namespace Likeness.Compositing;
+
+/// <summary>What placement needs to know about the person photo: the cut-out's box, the face box, and
+/// whether the cut-out runs off the photo's bottom edge (waist-up and chest-up shots).</summary>
+public sealed record PersonLayout(int PhotoWidth, int PhotoHeight, Rect CutoutBox, BoxF? Face, bool TouchesBottom)
+{
+    /// <summary>The cut-out box of an alpha matte (pixels above <paramref name="threshold"/>), or null when empty.</summary>
+    public static Rect? CutoutBoxOf(FloatPlane alpha, float threshold = 0.5f)
+    {
+        int left = alpha.Width, top = alpha.Height, right = -1, bottom = -1;
+        for (int y = 0; y < alpha.Height; y++)
+        {
+            var row = alpha.Row(y);
+            for (int x = 0; x < row.Length; x++)
+            {
+                if (row[x] <= threshold) continue;
+                if (x < left) left = x;
+                if (x > right) right = x;
+                if (y < top) top = y;
+                bottom = y;
+            }
+        }
+        return right < 0 ? null : Rect.FromEdges(left, top, right + 1, bottom + 1);
+    }
+
+    /// <summary>True when a noticeable run of the bottom row belongs to the person.</summary>
+    public static bool TouchesBottomEdge(FloatPlane alpha, float minFraction = 0.03f)
+    {
+        var row = alpha.Row(alpha.Height - 1);
+        int count = 0;
+        foreach (var a in row) if (a > 0.5f) count++;
+        return count >= Math.Max(1, minFraction * alpha.Width);
+    }
+
+    public static PersonLayout From(FloatPlane alpha, BoxF? face)
+    {
+        var box = CutoutBoxOf(alpha) ?? throw new LikenessException("the matte found no person in the photo: use a photo where the person is clearly visible");
+        return new PersonLayout(alpha.Width, alpha.Height, box, face, TouchesBottomEdge(alpha));
+    }
+}
