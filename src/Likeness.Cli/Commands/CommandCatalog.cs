@@ -9,6 +9,7 @@ public static class CommandCatalog
     {
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
+        yield return BenchCommand.Create();
         yield return ModelsCommand.Create();
     }
 }
