@@ -39,7 +39,13 @@ public static class LikenessServer
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = long.MaxValue);
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        {
+            404 => $"Nothing is served at {c.HttpContext.Request.Path}; /openapi/v1.json lists every endpoint.",
+            405 => $"{c.HttpContext.Request.Method} is not allowed on {c.HttpContext.Request.Path}; /openapi/v1.json lists the methods.",
+            415 => "This endpoint does not accept that Content-Type; uploads take multipart/form-data, everything else application/json.",
+            _ => c.ProblemDetails.Title,
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
 

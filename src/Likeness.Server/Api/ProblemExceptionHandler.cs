@@ -41,17 +41,35 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return $"Unknown field '{unknown.Groups[1].Value}' at {path}: remove it. The OpenAPI document at /openapi/v1.json lists the accepted fields.";
         if (MissingRequired().Match(message) is { Success: true } missing)
             return $"Missing required field(s) {missing.Groups[1].Value} in {path}.";
+        foreach (var (enumType, allowed) in Json.EnumValues)
+            if (message.Contains(enumType, StringComparison.Ordinal))
+                return $"Invalid value at {path}: use one of {string.Join(", ", allowed)}.";
         if (NotConvertible().Match(message) is { Success: true } convert)
         {
-            var type = convert.Groups[1].Value;
-            if (Json.EnumValues.TryGetValue(type, out var allowed))
-                return $"Invalid value at {path}: use one of {string.Join(", ", allowed)}.";
+            var type = LeafType(convert.Groups[1].Value, json.Path) ?? convert.Groups[1].Value;
+            if (Json.EnumValues.TryGetValue(type, out var allowed)) return $"Invalid value at {path}: use one of {string.Join(", ", allowed)}.";
             if (type.StartsWith("System.Nullable`1[[System.Guid") || type == "System.Guid") return $"Invalid value at {path}: expected an id (a UUID).";
             return $"Invalid value at {path}: expected {Friendly(type)}.";
         }
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
             return $"{path} must not be null.";
         return $"The body is not valid JSON at {path}: {message.Split(" Path:")[0]}";
+    }
+
+    /// <summary>The .NET type at a JSON path below a request type, so the message can name the expected values.</summary>
+    static string? LeafType(string rootType, string? path)
+    {
+        var type = typeof(Json).Assembly.GetType(rootType);
+        if (type is null || path is null) return null;
+        foreach (var segment in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment.Split('[')[0];
+            var property = type.GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null) return null;
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (segment.Contains('[') && type.IsGenericType) type = type.GetGenericArguments()[0];
+        }
+        return (Nullable.GetUnderlyingType(type) ?? type).FullName;
     }
 
     static string Friendly(string type) => type switch

@@ -5,10 +5,12 @@ namespace Likeness.Server.Imaging;
 /// <summary>Reads JPEG, PNG and WebP headers and checks their structure (markers, chunk CRCs, lengths, end markers).</summary>
 public sealed class HeaderImageInspector : IImageInspector
 {
+    static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
     public ImageInspection Inspect(ReadOnlySpan<byte> b)
     {
         if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Jpeg(b);
-        if (b.Length >= 8 && b[..8].SequenceEqual("\x89PNG\r\n\x1a\n"u8.ToArray())) return Png(b);
+        if (b.Length >= 8 && b[..8].SequenceEqual(PngSignature)) return Png(b);
         if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8)) return WebP(b);
         return ImageInspection.NotAnImage;
     }

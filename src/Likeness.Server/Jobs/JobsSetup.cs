@@ -23,7 +23,7 @@ public static class JobsSetup
         if (jobs.GetValue<bool>(nameof(JobOptions.EnableTestSteps)))
         {
             services.AddSingleton<IJobKind, TestStepsKind>();
-            foreach (var handler in TestStepsKind.Handlers()) services.AddSingleton(handler);
+            foreach (var handler in TestStepsKind.Handlers()) services.AddSingleton<IJobStepHandler>(handler);
         }
 
         services.AddHttpClient("webhooks");

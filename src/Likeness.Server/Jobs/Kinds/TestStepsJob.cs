@@ -31,7 +31,7 @@ public sealed class TestStepsKind : IJobKind
 
     sealed class SleepStep(string name) : IJobStepHandler
     {
-        public string Kind => Name;
+        public string Kind => TestStepsKind.Name;
         public string Name { get; } = name;
 
         public async Task<JobStepResult> ExecuteAsync(JobStepContext context, CancellationToken ct)
