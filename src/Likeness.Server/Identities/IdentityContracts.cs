@@ -33,7 +33,7 @@ public sealed record IdentityDto(
         i.Status, i.StatusReason,
         i.LoraProvider is null ? null : new LoraDto(i.LoraProvider, i.LoraUrl!, i.LoraTriggerWord, i.LoraScale ?? 1.0),
         i.EmbeddingTemplate is not null,
-        i.Photos.OrderBy(p => p.CreatedAt).Select(Photo).ToList(),
+        i.Photos.OrderBy(p => p.CreatedAt).ThenBy(p => p.FileName).Select(Photo).ToList(),
         i.Views.OrderBy(v => v.Angle).Select(View).ToList(),
         i.CreatedAt, i.UpdatedAt);
 
@@ -48,8 +48,8 @@ public sealed record PhotoCheckDto(string FileName, bool Accepted, string[] Reas
 
 /// <summary>Portable identity document (`GET /identities/{id}/export`, `POST /identities/import`).</summary>
 public sealed record IdentityExport(
-    string Format, DateTime ExportedAt, string Name, TraitsDto Traits, ConsentDto Consent, LoraDto? Lora,
-    string? EmbeddingTemplate, IReadOnlyList<ExportedImage> Photos, IReadOnlyList<ExportedImage> Views)
+    string Format, DateTime ExportedAt, string Name, ConsentDto Consent, TraitsDto? Traits = null, LoraDto? Lora = null,
+    string? EmbeddingTemplate = null, IReadOnlyList<ExportedImage>? Photos = null, IReadOnlyList<ExportedImage>? Views = null)
 {
     public const string FormatV1 = "likeness.identity/v1";
 }

@@ -24,7 +24,7 @@ public static class IdentityTransfer
         foreach (var v in i.Views.OrderBy(v => v.Angle))
             views.Add(new ExportedImage(v.Angle, v.MediaType, v.Width, v.Height, v.BlobSha256, withData ? await Base64Async(blobs, v.BlobSha256, ct) : null));
         var dto = IdentityDto.From(i);
-        return TypedResults.Ok(new IdentityExport(IdentityExport.FormatV1, DateTime.UtcNow, i.Name, dto.Traits, dto.Consent, dto.Lora,
+        return TypedResults.Ok(new IdentityExport(IdentityExport.FormatV1, DateTime.UtcNow, i.Name, dto.Consent, dto.Traits, dto.Lora,
             i.EmbeddingTemplate is null ? null : Convert.ToBase64String(i.EmbeddingTemplate), photos, views));
     }
 
@@ -50,7 +50,7 @@ public static class IdentityTransfer
         if (document.EmbeddingTemplate is { } e && !TryBase64(e, out embedding)) errors.Add("embeddingTemplate", "is not valid base64.");
         var skipped = new List<string>();
         var photos = new List<(ExportedImage Meta, byte[] Bytes, PhotoCheck Check)>();
-        foreach (var (p, n) in document.Photos.Select((p, n) => (p, n)))
+        foreach (var (p, n) in (document.Photos ?? []).Select((p, n) => (p, n)))
         {
             if (p.Data is null) { skipped.Add($"photo {p.Name}: exported without image data"); continue; }
             if (!TryBase64(p.Data, out var bytes)) { errors.Add($"photos[{n}].data", "is not valid base64."); continue; }
@@ -59,7 +59,7 @@ public static class IdentityTransfer
             photos.Add((p, bytes, check));
         }
         var views = new List<(ExportedImage Meta, byte[] Bytes, ImageInspection Image)>();
-        foreach (var (v, n) in document.Views.Select((v, n) => (v, n)))
+        foreach (var (v, n) in (document.Views ?? []).Select((v, n) => (v, n)))
         {
             Names.CheckName(errors, $"views[{n}].name", v.Name);
             if (v.Data is null) { skipped.Add($"view {v.Name}: exported without image data"); continue; }
