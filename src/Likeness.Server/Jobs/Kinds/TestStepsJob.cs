@@ -9,7 +9,8 @@ namespace Likeness.Server.Jobs.Kinds;
 /// (observing the token) and can fail on their first attempts, for durability and retry tests.
 /// Executions are visible as step attempts and in the JobStepAttempts table.
 /// </summary>
-public sealed record TestStepsInput(int StepMillis = 200, int FailTimes = 0, bool FailPermanently = false);
+/// <param name="FailStep">Only this step fails (all steps when null).</param>
+public sealed record TestStepsInput(int StepMillis = 200, int FailTimes = 0, bool FailPermanently = false, string? FailStep = null);
 
 public sealed class TestStepsKind : IJobKind
 {
@@ -37,8 +38,9 @@ public sealed class TestStepsKind : IJobKind
         public async Task<JobStepResult> ExecuteAsync(JobStepContext context, CancellationToken ct)
         {
             var input = context.Input.Deserialize<TestStepsInput>(Json.Options)!;
-            if (input.FailPermanently) throw new PermanentJobException($"Step '{Name}' was asked to fail.");
-            if (context.Attempt <= input.FailTimes) throw new InvalidOperationException($"Planned failure {context.Attempt} of {input.FailTimes}.");
+            var failsHere = input.FailStep is null || input.FailStep == Name;
+            if (failsHere && input.FailPermanently) throw new PermanentJobException($"Step '{Name}' was asked to fail.");
+            if (failsHere && context.Attempt <= input.FailTimes) throw new InvalidOperationException($"Planned failure {context.Attempt} of {input.FailTimes}.");
             for (var i = 1; i <= 10; i++)
             {
                 await Task.Delay(input.StepMillis / 10, ct);
