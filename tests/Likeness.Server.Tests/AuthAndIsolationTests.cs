@@ -26,7 +26,10 @@ public sealed class AuthAndIsolationTests(ServerFixture server) : IClassFixture<
     [Fact]
     public async Task Health_and_openapi_need_no_token()
     {
-        await (await server.Client(null).GetAsync("/health")).Json(HttpStatusCode.OK);
+        var health = await (await server.Client(null).GetAsync("/health")).Json(HttpStatusCode.OK);
+        // Proves which provider the suite runs against (LIKENESS_TEST_POSTGRES set: PostgreSQL).
+        Assert.Equal(TestDatabase.PostgresAdmin is null ? "Microsoft.EntityFrameworkCore.Sqlite" : "Npgsql.EntityFrameworkCore.PostgreSQL",
+            health.GetProperty("database").GetString());
         await (await server.Client(null).GetAsync("/openapi/v1.json")).Json(HttpStatusCode.OK);
     }
 
