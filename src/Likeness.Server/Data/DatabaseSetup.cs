@@ -21,7 +21,7 @@ public static class DatabaseSetup
     public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connection)
     {
         if (provider == DatabaseProvider.Postgres) options.UseNpgsql(connection);
-        else options.UseSqlite(connection);
+        else options.UseSqlite(connection).AddInterceptors(SqlitePragmas.Instance);
         // The single migration set has no provider snapshot (it serves both providers);
         // a test compares the migrated schema with the model instead.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
@@ -40,5 +40,29 @@ public static class DatabaseSetup
             await db.Database.CloseConnectionAsync();
         }
         await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>
+/// WAL with synchronous=NORMAL: a commit survives the process being killed (the durability tests kill -9),
+/// only an OS crash or power loss can drop the last commits; it removes an fsync from every commit.
+/// </summary>
+sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
     }
 }
