@@ -11,5 +11,7 @@ public static class CommandCatalog
         yield return DoctorCommand.Create();
         yield return BenchCommand.Create();
         yield return ModelsCommand.Create();
+        yield return ServeCommand.Create();
+        yield return UsersCommand.Create();
     }
 }

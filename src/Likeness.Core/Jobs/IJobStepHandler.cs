@@ -1,0 +1,34 @@
+namespace Likeness.Jobs;
+
+/// <summary>
+/// One named step of a job kind. The job engine owns persistence, retries and cancellation;
+/// a handler only does the work and reports progress. Handlers must be safe to run again
+/// (a step interrupted by a crash is re-run from its start).
+/// </summary>
+public interface IJobStepHandler
+{
+    /// <summary>The job kind this step belongs to, e.g. "duplicate".</summary>
+    string Kind { get; }
+
+    /// <summary>The step name, unique within the kind, e.g. "verify".</summary>
+    string Name { get; }
+
+    Task<JobStepResult> ExecuteAsync(JobStepContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>Declares a job kind: its ordered steps and how to validate its input before anything is queued.</summary>
+public interface IJobKind
+{
+    string Kind { get; }
+
+    /// <summary>Step names in execution order; each must have a registered <see cref="IJobStepHandler"/>.</summary>
+    IReadOnlyList<string> Steps { get; }
+
+    /// <summary>Returns a clear message when the input cannot run, or null when it is acceptable.</summary>
+    Task<string?> ValidateAsync(System.Text.Json.JsonElement input, JobOwner owner, CancellationToken cancellationToken);
+}
+
+public sealed record JobOwner(Guid UserId);
+
+/// <summary>Thrown by a step when retrying cannot help (bad input, missing data); the step fails at once.</summary>
+public sealed class PermanentJobException(string message) : Exception(message);

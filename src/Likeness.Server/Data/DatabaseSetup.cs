@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Likeness.Server.Data;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddLikenessDatabase(this IServiceCollection services, DatabaseOptions database, string dataPath)
+    {
+        var connection = ResolveConnectionString(database, dataPath);
+        services.AddDbContextFactory<LikenessDb>(options => Configure(options, database.Provider, connection));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LikenessDb>>().CreateDbContext());
+        return services;
+    }
+
+    public static string ResolveConnectionString(DatabaseOptions database, string dataPath) =>
+        database.ConnectionString is { Length: > 0 } given ? given
+        : database.Provider == DatabaseProvider.Sqlite ? $"Data Source={Path.Combine(dataPath, "likeness.db")}"
+        : throw new InvalidOperationException("PostgreSQL needs a connection string: pass --connection \"Host=...;Database=...;Username=...;Password=...\" (tools/postgres.sh prints one).");
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connection)
+    {
+        if (provider == DatabaseProvider.Postgres) options.UseNpgsql(connection);
+        else options.UseSqlite(connection).AddInterceptors(SqlitePragmas.Instance);
+        // The single migration set has no provider snapshot (it serves both providers);
+        // a test compares the migrated schema with the model instead.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>Creates or upgrades the schema. SQLite runs in WAL mode so readers never wait on the job workers.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<LikenessDb>>().CreateDbContextAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>
+/// WAL with synchronous=NORMAL: a commit survives the process being killed (the durability tests kill -9),
+/// only an OS crash or power loss can drop the last commits; it removes an fsync from every commit.
+/// </summary>
+sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Likeness.Server.Api;
+using Likeness.Server.Blobs;
+using Likeness.Server.Data;
+using Likeness.Server.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Server.Identities;
+
+/// <summary>
+/// `POST /identities/{id}/photos`: every photo is checked first; if any fails, nothing is stored and
+/// the answer lists each photo's reasons. Face checks join these rules when the vision engine lands.
+/// </summary>
+public static class PhotoUploadEndpoint
+{
+    public static void MapPhotoUpload(this RouteGroupBuilder g) =>
+        g.MapPost("/{id:guid}/photos", Upload)
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<List<PhotoCheckDto>>(201)
+            .ProducesProblem(413).ProducesProblem(422).ProducesProblem(404)
+            .WithSummary("Upload reference photos (JPEG/PNG/WebP, up to 10 MB each, at least 512x512); each is checked and reasons are returned per photo.");
+
+    static async Task<IResult> Upload(Guid id, HttpContext http, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs,
+        IPhotoChecker checker, IOptions<UploadOptions> uploads, IOptions<PhotoRules> rules, CancellationToken ct)
+    {
+        if (await IdentityEndpoints.FindAsync(db, user, id, ct) is not { } identity) return Problems.NotFound("Identity", id);
+        if (!Uploads.IsMultipart(http.Request))
+            return TypedResults.Problem(statusCode: 415, title: "Multipart form expected", detail: "Send multipart/form-data with one or more image files (any field name).");
+        var maxFiles = uploads.Value.MaxPhotosPerRequest;
+        Uploads.LimitBody(http, rules.Value.MaxBytes * maxFiles + (1 << 20));
+        var form = await http.Request.ReadFormAsync(ct);
+        if (form.Files.Count == 0) return Problems.Invalid("photos", "no files were sent; attach one or more JPEG, PNG or WebP photos.");
+        if (form.Files.Count > maxFiles) return Problems.Invalid("photos", $"{form.Files.Count} files were sent; send at most {maxFiles} per request.");
+
+        var checks = new List<(IFormFile File, byte[]? Bytes, PhotoCheck Check)>();
+        foreach (var file in form.Files)
+        {
+            var name = string.IsNullOrWhiteSpace(file.FileName) ? file.Name : file.FileName;
+            var nameErrors = new Errors();
+            Names.CheckName(nameErrors, "fileName", name);
+            if (file.Length > rules.Value.MaxBytes)
+            {
+                checks.Add((file, null, new PhotoCheck(false,
+                    [$"{name} is {file.Length / 1048576.0:0.0} MB; the limit is {rules.Value.MaxBytes / 1048576.0:0.#} MB per photo: resize or recompress it"],
+                    ImageInspection.NotAnImage)));
+                continue;
+            }
+            var bytes = await Uploads.ReadAllAsync(file, ct);
+            var check = checker.Check(name, bytes);
+            if (nameErrors.Any) check = check with { Passed = false, Reasons = [.. check.Reasons, $"file name {nameErrors.Summary()}"] };
+            checks.Add((file, bytes, check));
+        }
+
+        if (checks.Any(c => !c.Check.Passed))
+        {
+            var report = checks.Select(c => Dto(c.File, c.Check, null)).ToList();
+            var failed = checks.Count(c => !c.Check.Passed);
+            var oversize = checks.Any(c => c.Bytes is null);
+            return TypedResults.Problem(
+                statusCode: oversize ? 413 : 422,
+                title: oversize ? "Photo too large" : "Photos rejected",
+                detail: $"{failed} of {checks.Count} photo(s) failed the checks, so none were stored: " +
+                        string.Join("; ", checks.Where(c => !c.Check.Passed).SelectMany(c => c.Check.Reasons)) + ".",
+                extensions: new Dictionary<string, object?> { ["photos"] = report });
+        }
+
+        var now = DateTime.UtcNow;
+        var accepted = new List<PhotoCheckDto>();
+        foreach (var (file, bytes, check) in checks)
+        {
+            var blob = await blobs.PutAsync(new MemoryStream(bytes!), ct);
+            var photo = new IdentityPhoto
+            {
+                Id = Guid.NewGuid(), IdentityId = identity.Id, FileName = NameOf(file), BlobSha256 = blob.Sha256,
+                MediaType = check.Image.MediaType!, Size = blob.Size, Width = check.Image.Width, Height = check.Image.Height,
+                CheckPassed = true, CheckReasons = JsonSerializer.Serialize(check.Reasons), CreatedAt = now,
+            };
+            db.IdentityPhotos.Add(photo);
+            accepted.Add(Dto(file, check, photo.Id));
+        }
+        identity.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/identities/{identity.Id}", accepted);
+    }
+
+    static string NameOf(IFormFile f) => string.IsNullOrWhiteSpace(f.FileName) ? f.Name : f.FileName;
+
+    static PhotoCheckDto Dto(IFormFile f, PhotoCheck c, Guid? photoId) =>
+        new(NameOf(f), c.Passed, [.. c.Reasons], c.Image.Format, c.Image.Width, c.Image.Height, photoId);
+}

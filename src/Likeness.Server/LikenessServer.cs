@@ -1,0 +1,106 @@
+using Likeness.Server.Api;
+using Likeness.Server.Assets;
+using Likeness.Server.Auth;
+using Likeness.Server.Blobs;
+using Likeness.Server.Data;
+using Likeness.Server.Identities;
+using Likeness.Server.Imaging;
+using Likeness.Server.Jobs;
+using Likeness.Server.Scenes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Server;
+
+/// <summary>Builds and starts the Likeness REST server (used by `likeness serve` and by the tests).</summary>
+public static class LikenessServer
+{
+    public static WebApplication Build(ServerSettings settings)
+    {
+        var dataPath = Path.GetFullPath(settings.DataPath);
+        Directory.CreateDirectory(dataPath);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataPath, Args = [] });
+        builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 << 20);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error); // keys are unused: auth is bearer tokens
+
+        var services = builder.Services;
+        var config = builder.Configuration.GetSection("Likeness");
+        services.Configure<UploadOptions>(config.GetSection("Uploads"));
+        services.Configure<PhotoRules>(config.GetSection("Photos"));
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = long.MaxValue);
+        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        {
+            404 => $"Nothing is served at {c.HttpContext.Request.Path}; /openapi/v1.json lists every endpoint.",
+            405 => $"{c.HttpContext.Request.Method} is not allowed on {c.HttpContext.Request.Path}; /openapi/v1.json lists the methods.",
+            415 => "This endpoint does not accept that Content-Type; uploads take multipart/form-data, everything else application/json.",
+            _ => c.ProblemDetails.Title,
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+
+        services.AddLikenessDatabase(settings.Database, dataPath);
+        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataPath, "blobs")));
+        services.AddSingleton<BlobCollector>();
+        services.AddSingleton<IImageInspector, HeaderImageInspector>();
+        services.AddSingleton<IPhotoChecker, BasicPhotoChecker>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<TokenCache>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddLikenessJobs(config.GetSection("Jobs"), config.GetSection("Webhooks"));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness and database reachability.").AllowAnonymous();
+        app.MapIdentities();
+        app.MapAssets();
+        app.MapScenes();
+        app.MapJobs();
+        return app;
+    }
+
+    static async Task<IResult> Health(LikenessDb db, CancellationToken ct) =>
+        await db.Database.CanConnectAsync(ct)
+            ? TypedResults.Ok(new { status = "ok", database = db.Database.ProviderName })
+            : TypedResults.Problem(statusCode: 503, title: "Database unreachable", detail: "The server cannot reach its database; check the connection string and that the database is running.");
+
+    /// <summary>Migrates the database, creates the first user (printing its token), and starts listening.</summary>
+    public static async Task<WebApplication> StartAsync(ServerSettings settings, CancellationToken ct = default)
+    {
+        var app = Build(settings);
+        await DatabaseSetup.MigrateAsync(app.Services, ct);
+        await EnsureFirstUserAsync(app.Services, settings.Out, ct);
+        await app.StartAsync(ct);
+        foreach (var address in Addresses(app)) settings.Out.WriteLine($"Listening on {address}");
+        await settings.Out.FlushAsync(ct);
+        return app;
+    }
+
+    public static IReadOnlyList<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    static async Task EnsureFirstUserAsync(IServiceProvider services, TextWriter output, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<LikenessDb>>().CreateDbContextAsync(ct);
+        if (await db.Users.AnyAsync(ct)) return;
+        var (user, token) = await services.GetRequiredService<TokenService>().CreateUserAsync("local", ct);
+        output.WriteLine($"Created user '{user.Name}'. API token (shown once, keep it): {token}");
+    }
+}

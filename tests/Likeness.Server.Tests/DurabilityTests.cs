@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Likeness.Server.Tests.Support;
+
+namespace Likeness.Server.Tests;
+
+/// <summary>The server process is killed with SIGKILL mid-job; after a restart the job completes without redoing finished steps.</summary>
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    readonly string data = Path.Combine(Path.GetTempPath(), "likeness-tests", "durable-" + Guid.NewGuid().ToString("N"));
+    TestDatabase database = null!;
+
+    public async Task InitializeAsync() => database = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        await database.DisposeAsync();
+        try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+    }
+
+    static HttpClient Client(ServerProcess server, string token) =>
+        new() { BaseAddress = server.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+
+    static JsonElement Step(JsonElement job, string name) => job.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public async Task Job_running_when_the_server_is_killed_completes_after_restart_without_redoing_finished_steps()
+    {
+        Guid jobId;
+        string token;
+        await using (var first = await ServerProcess.StartAsync(data, database))
+        {
+            token = first.PrintedToken ?? throw new InvalidOperationException($"The first start printed no token:\n{first.Output}");
+            var client = Client(first, token);
+            jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 1500 } })).Json(HttpStatusCode.Accepted)).Id();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var job = await (await client.GetAsync($"/jobs/{jobId}")).Json(HttpStatusCode.OK);
+                if (Step(job, "two").GetProperty("status").GetString() == "running" && Step(job, "two").GetProperty("progress").GetDouble() > 0) break;
+                Assert.True(DateTime.UtcNow < deadline, $"step two never ran: {job}");
+                await Task.Delay(50);
+            }
+            await first.KillAsync();
+        }
+
+        await using var second = await ServerProcess.StartAsync(data, database);
+        Assert.Null(second.PrintedToken); // the first user exists: no new token on restart
+        var again = Client(second, token);
+        var finished = await again.WaitForJob(jobId, TimeSpan.FromSeconds(60));
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        Assert.Equal(1, Step(finished, "one").GetProperty("attempts").GetInt32());   // finished before the kill: not redone
+        Assert.Equal(2, Step(finished, "two").GetProperty("attempts").GetInt32());   // interrupted, then re-run
+        Assert.Equal(1, Step(finished, "three").GetProperty("attempts").GetInt32());
+        Assert.Equal(1, Step(finished, "four").GetProperty("attempts").GetInt32());
+    }
+}
