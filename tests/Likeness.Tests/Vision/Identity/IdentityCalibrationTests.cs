@@ -34,6 +34,8 @@ public class IdentityCalibrationTests(ITestOutputHelper output)
             scoresByVariant[$"{model} {order} {(flip ? "flip" : "-")}"] = scores;
             table.AppendLine(Row($"{model} | {order} | {(flip ? "yes" : "no")}", scores, same));
             var threshold = VerificationCalibrator.Calibrate(scores, same).BestAccuracy.Threshold;
+            errors.AppendLine($"{model} {order} flip={flip}: highest different {string.Join(" ", scores.Where((_, i) => !same[i]).OrderDescending().Take(4).Select(x => x.ToString("0.000")))}; " +
+                $"lowest same {string.Join(" ", scores.Where((_, i) => same[i]).Order().Take(4).Select(x => x.ToString("0.000")))}");
             foreach (var (p, s) in pairs.Zip(scores).Where(t => t.Second >= threshold != t.First.Same))
                 errors.AppendLine($"{model} {order} flip={flip}: {p.FileA} vs {p.FileB} expected {(p.Same ? "same" : "different")}, scored {s:0.000}");
         }
