@@ -13,5 +13,6 @@ public static class CommandCatalog
         yield return ModelsCommand.Create();
         yield return ServeCommand.Create();
         yield return UsersCommand.Create();
+        yield return CompareCommand.Create();
     }
 }
