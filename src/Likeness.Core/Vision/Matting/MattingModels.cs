@@ -1,0 +1,23 @@
+using Likeness.Inference;
+
+namespace Likeness.Vision.Matting;
+
+/// <summary>Picks a matting model by mode ("quality", "fast") or by model name.</summary>
+public static class MattingModels
+{
+    public const string Quality = "quality";
+    public const string Fast = "fast";
+
+    /// <summary>Every accepted name, for help texts and error messages.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [Quality, Fast, IsNetMatting.Model, IsNetMatting.QuantizedModel, SelfieSegmentationMatting.Model];
+
+    public static IMatting Create(IModelSessions sessions, string modeOrModel = Quality) => modeOrModel.Trim().ToLowerInvariant() switch
+    {
+        Quality or IsNetMatting.Model => new IsNetMatting(sessions),
+        IsNetMatting.QuantizedModel => new IsNetMatting(sessions, quantized: true),
+        Fast or SelfieSegmentationMatting.Model => new SelfieSegmentationMatting(sessions),
+        _ => throw new ArgumentException(
+            $"unknown matting mode or model '{modeOrModel}'; use one of: {string.Join(", ", Names)}", nameof(modeOrModel)),
+    };
+}

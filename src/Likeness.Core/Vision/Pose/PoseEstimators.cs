@@ -1,0 +1,40 @@
+using Likeness.Inference;
+using Likeness.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Likeness.Vision.Pose;
+
+/// <summary>Picks a body-pose estimator by name, and the default with its fallback.</summary>
+public static class PoseEstimators
+{
+    /// <summary>Every accepted name, for help texts and error messages.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [MoveNetPoseEstimator.LightningModel, MoveNetPoseEstimator.ThunderModel, BodyPixSegmenter.Model, "lightning", "thunder"];
+
+    public static IPoseEstimator Create(IModelSessions sessions, string name) => name.Trim().ToLowerInvariant() switch
+    {
+        MoveNetPoseEstimator.LightningModel or "lightning" => new MoveNetPoseEstimator(sessions),
+        MoveNetPoseEstimator.ThunderModel or "thunder" => new MoveNetPoseEstimator(sessions, MoveNetVariant.Thunder),
+        BodyPixSegmenter.Model => new BodyPixSegmenter(sessions),
+        _ => throw new ArgumentException($"unknown pose model '{name}'; use one of: {string.Join(", ", Names)}", nameof(name)),
+    };
+
+    /// <summary>
+    /// MoveNet lightning when it can be loaded. MoveNet has no upstream download (only mirrors carry it), so when it
+    /// is unavailable this logs a warning and falls back to BodyPix, which the model store can always fetch.
+    /// </summary>
+    public static async Task<IPoseEstimator> DefaultAsync(IModelSessions sessions, ILogger? logger = null, CancellationToken ct = default)
+    {
+        try
+        {
+            await sessions.GetAsync(MoveNetPoseEstimator.LightningModel, ct);
+            return new MoveNetPoseEstimator(sessions);
+        }
+        catch (ModelUnavailableException e)
+        {
+            logger?.LogWarning("Body pose falls back to BodyPix (less precise joints): {Model} is unavailable. {Reason}",
+                MoveNetPoseEstimator.LightningModel, e.Message);
+            return new BodyPixSegmenter(sessions);
+        }
+    }
+}
