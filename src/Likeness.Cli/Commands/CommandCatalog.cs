@@ -14,5 +14,8 @@ public static class CommandCatalog
         yield return ServeCommand.Create();
         yield return UsersCommand.Create();
         yield return CompareCommand.Create();
+        yield return ComposeCommand.Create();
+        yield return ViewsCommand.Create();
+        yield return CheckCommand.Create();
     }
 }

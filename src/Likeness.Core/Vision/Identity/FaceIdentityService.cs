@@ -53,6 +53,10 @@ public sealed class FaceIdentityService
         return new(await _embedder.EmbedAsync(aligned.Image, ct), face, null, faces.Count - 1);
     }
 
+    /// <summary>Embeds a face already found (aligned to the ArcFace template first).</summary>
+    public Task<FaceEmbedding> EmbedFaceAsync(RgbaImage image, DetectedFace face, CancellationToken ct = default) =>
+        _embedder.EmbedAsync(FaceAligner.Align(image, face).Image, ct);
+
     public IdentityVerdict Compare(FaceEmbedding a, FaceEmbedding b) => new(a.CosineSimilarity(b), Settings.Threshold, Settings.Model);
 
     public IdentityVerdict Compare(IdentityTemplate reference, FaceEmbedding probe) => new(reference.CosineSimilarity(probe), Settings.Threshold, Settings.Model);

@@ -1,0 +1,135 @@
+using Likeness.Imaging;
+using Likeness.Imaging.Blending;
+using Likeness.Imaging.Color;
+using Likeness.Imaging.Filters;
+using Likeness.Imaging.Transforms;
+using Likeness.Vision.Faces;
+using Likeness.Vision.Faces.Alignment;
+using Likeness.Vision.Faces.Pose;
+
+namespace Likeness.Pipelines.Views;
+
+/// <summary>One candidate photo's measurements for view selection.</summary>
+public sealed record ViewCandidate(string Photo, DetectedFace Face, HeadPose Pose, double Sharpness, double FaceWidthPx);
+
+public sealed record ViewResult(FaceView View, string? File, string? SourcePhoto, double? Yaw, double? Sharpness, double? FaceHeightFraction, string? Missing);
+
+public sealed record ViewsOutcome(IReadOnlyList<ViewResult> Views, IReadOnlyList<string> Skipped, RgbaImage Sheet, IReadOnlyDictionary<FaceView, RgbaImage> Images);
+
+/// <summary>
+/// `likeness views`: from the user's own photos, the standard headshot set (front, three-quarter and profile to
+/// each side, named by where the nose points in the frame), each aligned, cropped so the face fills ~45 % of the
+/// frame height with fixed headroom, on white, 1024x1024. A view with no suitable photo is reported, never invented.
+/// </summary>
+public sealed class ViewsPipeline(VisionEngine engine)
+{
+    public const int Size = 1024;
+    /// <summary>Face (skull top to chin) as a share of the frame height; the issue asks for 40-50 %.</summary>
+    public const double FaceShare = 0.45;
+    /// <summary>Space above the skull, as a share of the frame height.</summary>
+    public const double Headroom = 0.12;
+    // A detector box spans brows to chin; the skull top sits about this much of its height above it.
+    const double SkullAboveBox = 0.45;
+
+    public static readonly FaceView[] Order = [FaceView.ProfileLeft, FaceView.ThreeQuarterLeft, FaceView.Front, FaceView.ThreeQuarterRight, FaceView.ProfileRight];
+
+    static double TargetYaw(FaceView v) => v switch
+    {
+        FaceView.Front => 0,
+        FaceView.ThreeQuarterRight => 35,
+        FaceView.ThreeQuarterLeft => -35,
+        FaceView.ProfileRight => 80,
+        _ => -80,
+    };
+
+    public async Task<ViewsOutcome> RunAsync(IReadOnlyList<EncodedImage> photos, string matting = "quality",
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+    {
+        var skipped = new List<string>();
+        var candidates = new List<(ViewCandidate C, RgbaImage Image)>();
+        for (int i = 0; i < photos.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            progress?.Report(new PipelineProgress(photos[i].Name, "analyse", (double)i / photos.Count * 0.5));
+            try
+            {
+                var image = photos[i].Decode();
+                var face = await engine.DominantFaceAsync(image, ct);
+                if (face is null) { skipped.Add($"{photos[i].Name}: no face found"); continue; }
+                var pose = await engine.HeadPoseAsync(image, face, ct);
+                var aligned = FaceAligner.Align(image, face);
+                double sharp = Sharpness.VarianceOfLaplacian(aligned.Image.ToGray());
+                candidates.Add((new ViewCandidate(photos[i].Name, face, pose, sharp, face.Box.Width), image));
+            }
+            catch (LikenessException e) { skipped.Add(e.Message); }
+        }
+
+        var results = new List<ViewResult>();
+        var images = new Dictionary<FaceView, RgbaImage>();
+        int done = 0;
+        foreach (var view in Order)
+        {
+            var best = candidates.Where(c => c.C.Pose.View == view)
+                .OrderByDescending(c => Score(c.C, view)).FirstOrDefault();
+            if (best.C is null)
+            {
+                results.Add(new ViewResult(view, null, null, null, null, null, MissingAdvice(view)));
+                continue;
+            }
+            progress?.Report(new PipelineProgress(best.C.Photo, $"render {view}", 0.5 + 0.5 * done++ / Order.Length));
+            var matte = await engine.Matting(matting).MatteAsync(best.Image, ct);
+            var (tile, faceFraction) = Render(best.Image, matte.Alpha, best.C);
+            images[view] = tile;
+            results.Add(new ViewResult(view, FileName(view), best.C.Photo, Math.Round(best.C.Pose.Yaw, 1),
+                Math.Round(best.C.Sharpness, 1), Math.Round(faceFraction, 3), null));
+        }
+        return new ViewsOutcome(results, skipped, ContactSheet.Build(results, images), images);
+    }
+
+    /// <summary>Closest yaw first; then sharpness and face size break near-ties.</summary>
+    static double Score(ViewCandidate c, FaceView view) =>
+        -Math.Abs(c.Pose.Yaw - TargetYaw(view)) / 10.0 + Math.Log10(1 + c.Sharpness) * 0.5 + Math.Min(c.FaceWidthPx, 400) / 400.0;
+
+    public static string FileName(FaceView view) => view switch
+    {
+        FaceView.Front => "front.png",
+        FaceView.ThreeQuarterLeft => "three-quarter-left.png",
+        FaceView.ThreeQuarterRight => "three-quarter-right.png",
+        FaceView.ProfileLeft => "profile-left.png",
+        _ => "profile-right.png",
+    };
+
+    public static string Label(FaceView view) => Path.GetFileNameWithoutExtension(FileName(view));
+
+    static string MissingAdvice(FaceView view) => view switch
+    {
+        FaceView.Front => "no front photo: add one looking straight into the camera",
+        FaceView.ThreeQuarterLeft => "no three-quarter-left photo: add one with the head turned so the nose points toward the left edge of the frame (about 30-45 degrees)",
+        FaceView.ThreeQuarterRight => "no three-quarter-right photo: add one with the head turned so the nose points toward the right edge of the frame (about 30-45 degrees)",
+        FaceView.ProfileLeft => "no profile-left photo: add one with the nose pointing to the left edge of the frame (side view)",
+        _ => "no profile-right photo: add one with the nose pointing to the right edge of the frame (side view)",
+    };
+
+    /// <summary>Levels the eyes, scales so the face fills <see cref="FaceShare"/> of the height, and puts it on white.</summary>
+    static (RgbaImage Tile, double FaceFraction) Render(RgbaImage image, FloatPlane alpha, ViewCandidate c)
+    {
+        var box = c.Face.Box;
+        double skullTop = box.Y - SkullAboveBox * box.Height;
+        double faceHeight = box.Bottom - skullTop;
+        double scale = FaceShare * Size / faceHeight;
+        var eyes = c.Face.RightEye - c.Face.LeftEye;
+        // Profiles put both eyes on one side: only level by the eye line when it is a reliable horizontal.
+        double roll = c.Pose.View.IsProfile() ? 0 : Math.Atan2(eyes.Y, eyes.X);
+        double cx = box.CenterX, cy = skullTop;
+        var transform = AffineTransform.Translation(-cx, -cy)
+            .Then(AffineTransform.Rotation(-roll))
+            .Then(AffineTransform.Scaling(scale, scale))
+            .Then(AffineTransform.Translation(Size / 2.0, Headroom * Size));
+        var cutout = image.Clone();
+        cutout.SetAlpha(alpha);
+        var warped = cutout.WarpAffine(transform, Size, Size, BorderMode.Constant, new Rgba32(0, 0, 0, 0));
+        var tile = RgbaImage.Filled(Size, Size, new Rgba32(255, 255, 255));
+        tile.AlphaBlend(warped, 0, 0, 1f, linearLight: true);
+        return (tile, faceHeight * scale / Size);
+    }
+}
