@@ -37,6 +37,8 @@ public abstract class HttpProviderBase<TOptions> : IGenerativeProvider, IDisposa
     protected ILogger Log { get; }
     protected TimeProvider Time => Runtime.Time;
 
+    public virtual string? Limitation(GenerationRequest request, string model) => null;
+
     public abstract Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct);
     public abstract Task<IReadOnlyList<ProviderCheckResult>> CheckAsync(CancellationToken ct);
 

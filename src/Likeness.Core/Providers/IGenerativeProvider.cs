@@ -22,6 +22,9 @@ public interface IGenerativeProvider
     /// <summary>Policy, rate limiter and circuit breaker shared by every call to this provider.</summary>
     ProviderRuntime Runtime { get; }
 
+    /// <summary>Why this provider/model cannot honour the request (e.g. LoRAs, reference images), or null.</summary>
+    string? Limitation(GenerationRequest request, string model);
+
     Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct);
 
     /// <summary>Cheap authenticated pings: is the key accepted, are the configured models there.</summary>

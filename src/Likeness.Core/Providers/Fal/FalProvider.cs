@@ -30,6 +30,10 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
         _inbox = string.IsNullOrEmpty(options.Value.WebhookUrl) ? null : inbox;
     }
 
+    public override string? Limitation(GenerationRequest request, string model)
+        => request.ReferenceImages.Count > 0 && request.Operation == GenerationOperation.TextToImage
+            ? "fal.ai flux-lora does not take reference images (use a trained LoRA for identity)" : null;
+
     protected override void Authorize(HttpRequestMessage request)
         => request.Headers.Authorization = new AuthenticationHeaderValue("Key", Options.ApiKey);
 
