@@ -73,7 +73,9 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
             call.Report(ProviderPhase.Canceled, message: "canceled by the caller");
             throw;
         }
-        return Outcome(request, id, prediction);
+        var outcome = Outcome(request, id, prediction);
+        call.Report(ProviderPhase.Succeeded);
+        return outcome;
     }
 
     (Uri, JsonObject) CreateRequest(GenerationRequest request, string model)
