@@ -4,33 +4,19 @@ namespace Likeness.Providers.Policy;
 
 /// <summary>
 /// Per-provider throttle: a token bucket (requests per minute) plus a "blocked until" set by 429 answers,
-/// so one rate-limited call slows every caller of that provider.
-/// The bucket is replenished from <see cref="TimeProvider"/> time (no timers), so fake clocks drive it.
+/// so one rate-limited call slows every caller of that provider. Both run on <see cref="TimeProvider"/> time.
 /// </summary>
 public sealed class ProviderRateGate : IDisposable
 {
-    readonly TokenBucketRateLimiter _bucket;
+    readonly RateLimiter _bucket;
     readonly TimeProvider _time;
-    readonly TimeSpan _period;
-    readonly int _tokenLimit;
     readonly object _lock = new();
-    DateTimeOffset _lastReplenish;
     DateTimeOffset _blockedUntil;
 
     public ProviderRateGate(RateLimitOptions options, TimeProvider time)
     {
         _time = time;
-        _period = TimeSpan.FromMinutes(1) / Math.Max(1, options.RequestsPerMinute);
-        _tokenLimit = Math.Max(1, options.Burst);
-        _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = _tokenLimit,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = _period,
-            AutoReplenishment = false,
-            QueueLimit = 0,
-        });
-        _lastReplenish = time.GetUtcNow();
+        _bucket = new ClockedTokenBucket(Math.Max(1, options.Burst), TimeSpan.FromMinutes(1) / Math.Max(1, options.RequestsPerMinute), time);
     }
 
     /// <summary>While set in the future, every call to the provider waits.</summary>
@@ -64,11 +50,9 @@ public sealed class ProviderRateGate : IDisposable
         {
             if (_blockedUntil > now) return _blockedUntil - now;
             if (!takeToken) return TimeSpan.Zero;
-            long periods = (now - _lastReplenish).Ticks / _period.Ticks;
-            for (long i = 0; i < Math.Min(periods, _tokenLimit); i++) _bucket.TryReplenish();
-            if (periods > 0) _lastReplenish += _period * periods;
             using var lease = _bucket.AttemptAcquire(1);
-            return lease.IsAcquired ? TimeSpan.Zero : _lastReplenish + _period - now;
+            if (lease.IsAcquired) return TimeSpan.Zero;
+            return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class ProviderRuntime : IDisposable
     readonly CircuitBreakerStateProvider _circuitState = new();
     string? _lastFailure;
     DateTimeOffset? _lastFailureAt;
+    DateTimeOffset _openUntil;
 
     public ProviderRuntime(string provider, string display, ProviderOptions options, ErrorMapper mapError, TimeProvider time, ILogger log, Random? random = null)
     {
@@ -52,6 +53,7 @@ public sealed class ProviderRuntime : IDisposable
                 ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e => e.Kind.CountsAgainstProvider()),
                 OnOpened = args =>
                 {
+                    _openUntil = Time.GetUtcNow() + args.BreakDuration;
                     _log.LogWarning("{Provider} circuit opened for {Break} after repeated failures", Provider, args.BreakDuration);
                     return default;
                 },
@@ -65,6 +67,8 @@ public sealed class ProviderRuntime : IDisposable
     public TimeProvider Time { get; }
     public ProviderRateGate RateGate { get; }
     public CircuitState Circuit => _circuitState.CircuitState;
+    /// <summary>Open and still within its break: calls would be refused. After the break Polly lets one trial call through.</summary>
+    public bool IsPaused => Circuit == CircuitState.Open && Time.GetUtcNow() < _openUntil;
     public RetryPolicyOptions Retry => _options.Retry;
 
     public string Redact(string? text) => SecretRedactor.Redact(text, _options.ApiKey);
@@ -72,7 +76,7 @@ public sealed class ProviderRuntime : IDisposable
     public ProviderHealth Health(bool configured) => new(Provider, configured, Circuit switch
     {
         CircuitState.Closed => "closed",
-        CircuitState.Open => "open",
+        CircuitState.Open => IsPaused ? $"open until {_openUntil:HH:mm:ss}" : "open (next call is a trial)",
         CircuitState.HalfOpen => "half-open",
         _ => "isolated",
     }, RateGate.BlockedUntil, _lastFailure, _lastFailureAt);

@@ -5,7 +5,6 @@ using Likeness.Providers.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
 
 namespace Likeness.Providers.Service;
 
@@ -55,7 +54,7 @@ public sealed class GenerationService : IGenerationService
             string? skip = !provider.IsConfigured ? $"not configured ({provider.ConfigurationHint})"
                 : !provider.Supports(request.Operation, model) ? $"{provider.DisplayName} does not offer {request.Operation} with '{model}'"
                 : provider.Limitation(request, model)
-                ?? (provider.Runtime.Circuit == CircuitState.Open ? $"{provider.DisplayName} is paused after repeated failures (circuit open)" : null);
+                ?? (provider.Runtime.IsPaused ? $"{provider.DisplayName} is paused after repeated failures (circuit open)" : null);
             if (skip is not null)
             {
                 attempts.Add(new RouteAttempt(provider.Name, model, SkipKind(provider, model, request), skip, TimeSpan.Zero));
@@ -150,7 +149,7 @@ public sealed class GenerationService : IGenerationService
 
     static FailureKind SkipKind(IGenerativeProvider provider, string model, GenerationRequest request)
         => !provider.IsConfigured ? FailureKind.NotConfigured
-            : provider.Runtime.Circuit == CircuitState.Open && provider.Supports(request.Operation, model) && provider.Limitation(request, model) is null
+            : provider.Runtime.IsPaused && provider.Supports(request.Operation, model) && provider.Limitation(request, model) is null
                 ? FailureKind.CircuitOpen : FailureKind.Unsupported;
 
     static ProviderException NoRouteSucceeded(GenerationRequest request, List<RouteAttempt> attempts)
