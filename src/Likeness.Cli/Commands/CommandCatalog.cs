@@ -10,5 +10,6 @@ public static class CommandCatalog
         yield return VersionCommand.Create();
         yield return DoctorCommand.Create();
         yield return ModelsCommand.Create();
+        yield return ProvidersCommand.Create();
     }
 }
