@@ -115,3 +115,50 @@ public sealed class SecretAndCheckTests : IAsyncLifetime
         Assert.Empty(coverage[GenerationOperation.DescribeImage]);
     }
 }
+
+public sealed class WiringTests
+{
+    [Fact]
+    public async Task Dependency_injection_wires_a_working_service_from_configuration()
+    {
+        using var h = new Harness();
+        await using var fal = await FakeFal.StartAsync(h.Clock);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FAL_KEY"] = FakeFal.Key,
+            ["Providers:Fal:BaseUrl"] = fal.Server.Root,
+            ["Providers:Fal:Retry:TransientBaseDelay"] = "00:00:01",
+            ["Providers:Downloads:Url:AllowHttp"] = "true",
+            ["Providers:Downloads:Url:AllowPrivateNetworks"] = "true",
+            ["Providers:Budget:PerUserMonthlyUsd:alice"] = "1.5",
+        }).Build();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(services, h.Clock);
+        services.AddLikenessProviders(config, h.Dir);
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var generation = (IGenerationService)provider.GetService(typeof(IGenerationService))!;
+
+        fal.Faults.Enqueue("submit", Fault.Status(500));
+        var result = await generation.RunAsync(new GenerationRequest { Operation = GenerationOperation.TextToImage, Prompt = "x" }, h.Context(), default);
+
+        Assert.Equal("fal", result.Provider);
+        Assert.Equal([1.0], Spacing.Seconds(fal.Server.Requests.Where(r => r.Method == "POST")));
+        Assert.Single(File.ReadAllLines(Path.Combine(h.Dir, "costs.jsonl")));
+        Assert.True(File.Exists(Directory.EnumerateFiles(Path.Combine(h.Dir, "outputs"), "*.png", SearchOption.AllDirectories).Single()));
+        Assert.Equal(["fal"], generation.Health().Where(x => x.Configured).Select(x => x.Provider));
+    }
+
+    [Fact]
+    public async Task Parallel_jobs_cannot_both_slip_under_the_budget()
+    {
+        var clock = new ManualClock();
+        var guard = new BudgetGuard(new InMemoryCostLedger(), new BudgetOptions { DefaultMonthlyUsd = 1m }, clock);
+        using var first = await guard.TryReserveAsync("alice", 0.6m, default);
+        using var second = await guard.TryReserveAsync("alice", 0.6m, default);
+        Assert.Null(first.Refusal);
+        Assert.Contains("$0.60 in progress", second.Refusal);
+        first.Dispose();
+        using var third = await guard.TryReserveAsync("alice", 0.6m, default);
+        Assert.Null(third.Refusal);
+    }
+}

@@ -33,10 +33,16 @@ public static class ProviderConfiguration
     public static T Bind<T>(IConfiguration configuration, string name) where T : ProviderOptions, new()
     {
         var options = new T();
+        Apply(options, configuration, name);
+        return options;
+    }
+
+    /// <summary>Binds "Providers:{name}" onto <paramref name="options"/>, then the conventional key variable if no key was set.</summary>
+    public static void Apply(ProviderOptions options, IConfiguration configuration, string name)
+    {
         configuration.GetSection($"{Section}:{name}").Bind(options);
         if (string.IsNullOrWhiteSpace(options.ApiKey))
             options.ApiKey = KeyVariables[name].Select(v => configuration[v]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        return options;
     }
 
     public static TOptions BindPlain<TOptions>(IConfiguration configuration, string path) where TOptions : new()
@@ -51,6 +57,7 @@ public static class ProviderConfiguration
         ILoggerFactory? logs = null, WebhookInbox? inbox = null)
     {
         logs ??= NullLoggerFactory.Instance;
+        // Attempt timeouts are the policy's job (ProviderOptions.AttemptTimeout), not HttpClient's.
         static HttpClient Client() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         return
         [
