@@ -217,6 +217,30 @@ public sealed class FalProtocolTests : IAsyncLifetime
         Assert.Equal([5.0, 10.0], Spacing.Seconds(polls).Take(2));
     }
 
+    [Fact]
+    public async Task Recorded_documentation_shapes_replay()
+    {
+        _h.AddFal(_fal);
+        _fal.ResultOverride = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recorded", "fal-flux-lora-result.json"));
+        Assert.Single((await _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None)).Images);
+
+        _fal.Faults.Enqueue("submit", Fault.Status(422, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recorded", "fal-validation-error.json"))));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(new GenerationRequest
+        {
+            Operation = GenerationOperation.TrainLora, TrainingImagesZipUrl = "https://storage.example/photos.zip", TriggerWord = "TOK",
+        }, _h.Context(), CancellationToken.None));
+        Assert.Equal("fal.ai rejected the training images zip: Failed to download the file. Please check if the URL is accessible.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Status_fields_of_the_wrong_type_are_an_unexpected_shape_not_a_crash()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("status", Fault.Status(200, """{"status": 42}""", ("Content-Type", "application/json")));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Contains("unknown status", ex.Message);
+    }
+
     internal static async Task Until(Func<bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(10);

@@ -78,6 +78,8 @@ public abstract class HttpProviderBase<TOptions> : IGenerativeProvider, IDisposa
     }
 
     protected static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    protected static double? Num(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+    protected static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
 
     protected ProviderException Classified(HttpResponseMessage response, string providerMessage, ProviderCall call, FailureKind? kind = null, TimeSpan? retryAfter = null)
     {

@@ -75,7 +75,7 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
             switch (Str(status["status"]))
             {
                 case "IN_QUEUE":
-                    call.Report(ProviderPhase.Queued, queuePosition: status["queue_position"]?.GetValue<int>());
+                    call.Report(ProviderPhase.Queued, queuePosition: Num(status["queue_position"]) is { } position ? (int)position : null);
                     break;
                 case "IN_PROGRESS":
                     var logs = (status["logs"] as JsonArray)?.Select(l => Str(l?["message"]) ?? "").ToList() ?? [];
@@ -128,12 +128,12 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
             return new ProviderOutcome { RequestId = id, Outputs = [new ProviderOutput(OutputRole.LoraWeights, loraUrl)], Usage = new ProviderUsage(Runs: 1) };
         }
         var images = result["images"] is JsonArray array ? array.ToList() : result["image"] is { } single ? [single] : [];
-        if (result["has_nsfw_concepts"] is JsonArray flags && flags.Count > 0 && flags.All(f => f?.GetValue<bool>() == true))
+        if (result["has_nsfw_concepts"] is JsonArray flags && flags.Count > 0 && flags.All(f => Bool(f) == true))
             throw new ProviderException(FailureKind.SafetyBlock, Name, "fal.ai's safety checker blocked the image. Change the prompt or references.");
         var outputs = images.Select(i => new ProviderOutput(OutputRole.Image, Str(i?["url"]), ContentType: Str(i?["content_type"])))
             .Where(o => o.Url is not null).ToList();
         if (outputs.Count == 0) throw new ProviderException(FailureKind.EmptyResponse, Name, "fal.ai finished but returned no image.");
-        double megapixels = images.Sum(i => (i?["width"]?.GetValue<double>() ?? request.Width) * (i?["height"]?.GetValue<double>() ?? request.Height)) / 1_000_000;
+        double megapixels = images.Sum(i => (Num(i?["width"]) ?? request.Width) * (Num(i?["height"]) ?? request.Height)) / 1_000_000;
         return new ProviderOutcome { RequestId = id, Outputs = outputs, Usage = new ProviderUsage(Images: outputs.Count, Megapixels: megapixels) };
     }
 

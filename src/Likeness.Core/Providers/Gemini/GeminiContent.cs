@@ -43,6 +43,8 @@ static class GeminiContent
     {
         var inline = part?["inlineData"] ?? part?["inline_data"];
         if (inline is null) return (null, null);
-        return (((inline["mimeType"] ?? inline["mime_type"]) as JsonValue)?.GetValue<string>(), (inline["data"] as JsonValue)?.GetValue<string>());
+        return (Text(inline["mimeType"] ?? inline["mime_type"]), Text(inline["data"]));
     }
+
+    static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -101,7 +101,7 @@ public sealed class HuggingFaceProvider : HttpProviderBase<HuggingFaceOptions>
         var error = json?["error"];
         var message = Str(error) ?? (error as JsonArray)?.Select(e => e?.ToString()).FirstOrDefault() ?? body;
         TimeSpan? estimate = null;
-        if (json?["estimated_time"] is JsonValue v && v.TryGetValue<double>(out var seconds)) estimate = TimeSpan.FromSeconds(seconds);
+        if (Num(json?["estimated_time"]) is { } seconds) estimate = TimeSpan.FromSeconds(seconds);
         FailureKind? kind = message.Contains("loading", StringComparison.OrdinalIgnoreCase) ? FailureKind.Overloaded : null;
         return Classified(response, message, call, kind, estimate);
     }

@@ -163,7 +163,12 @@ public sealed class ProviderRuntime : IDisposable
                 var body = await ReadErrorBodyAsync(response, timeout.Token).ConfigureAwait(false);
                 throw _mapError(response, Redact(body), call);
             }
-            return await step.Read(response, timeout.Token).ConfigureAwait(false);
+            try { return await step.Read(response, timeout.Token).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                // JsonNode throws these when a field has an unexpected type: the answer is not the documented shape.
+                throw new ProviderException(FailureKind.Transient, Provider, $"{Display} answered in an unexpected shape ({Redact(ex.Message)}).");
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

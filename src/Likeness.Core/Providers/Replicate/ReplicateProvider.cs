@@ -125,7 +125,7 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         }
         var output = prediction["output"];
         var items = output is JsonArray array ? array.Select(Str).Where(s => s is not null).Cast<string>().ToList() : Str(output) is { } one ? [one] : [];
-        var seconds = prediction["metrics"]?["predict_time"] is JsonValue v && v.TryGetValue<double>(out var t) ? t : 0;
+        var seconds = Num(prediction["metrics"]?["predict_time"]) ?? 0;
         if (request.Operation == GenerationOperation.DescribeImage)
         {
             var text = string.Concat(items).Trim();

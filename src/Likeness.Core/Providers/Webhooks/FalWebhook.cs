@@ -12,8 +12,8 @@ public static class FalWebhook
         JsonNode? json;
         try { json = JsonNode.Parse(body); }
         catch (JsonException ex) { throw new FormatException("fal webhook body is not JSON", ex); }
-        var id = json?["request_id"]?.GetValue<string>();
-        var status = json?["status"]?.GetValue<string>();
+        var id = Text(json?["request_id"]);
+        var status = Text(json?["status"]);
         if (string.IsNullOrEmpty(id) || status is not ("OK" or "ERROR"))
             throw new FormatException("fal webhook body needs request_id and status OK|ERROR");
         return new WebhookEvent("fal", id, Terminal: true, Succeeded: status == "OK", json, receivedAt);
@@ -21,4 +21,6 @@ public static class FalWebhook
 
     public static WebhookDelivery Deliver(this WebhookInbox inbox, string falBody, DateTimeOffset receivedAt)
         => inbox.Deliver(Parse(falBody, receivedAt));
+
+    static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -17,8 +17,8 @@ public static class ReplicateWebhook
         JsonNode? json;
         try { json = JsonNode.Parse(body); }
         catch (JsonException ex) { throw new FormatException("Replicate webhook body is not JSON", ex); }
-        var id = json?["id"]?.GetValue<string>();
-        var status = json?["status"]?.GetValue<string>();
+        var id = Text(json?["id"]);
+        var status = Text(json?["status"]);
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(status))
             throw new FormatException("Replicate webhook body needs a prediction id and status");
         return new WebhookEvent("replicate", id, TerminalStatuses.Contains(status), status == "succeeded", json, receivedAt);
@@ -51,4 +51,6 @@ public static class ReplicateWebhook
         var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
         return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{webhookId}.{timestamp}.{body}")));
     }
+
+    static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
