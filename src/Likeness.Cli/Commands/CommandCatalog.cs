@@ -17,5 +17,6 @@ public static class CommandCatalog
         yield return ComposeCommand.Create();
         yield return ViewsCommand.Create();
         yield return CheckCommand.Create();
+        yield return ProvidersCommand.Create();
     }
 }

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+
+namespace Likeness.Providers.Fal;
+
+/// <summary>Request bodies for the fal models the product uses (see each model's API page on fal.ai).</summary>
+static class FalInputs
+{
+    public static JsonObject For(GenerationRequest r, FalOptions o) => r.Operation switch
+    {
+        GenerationOperation.TextToImage => Flux(r, o),
+        GenerationOperation.Inpaint => Inpaint(r, o),
+        GenerationOperation.TrainLora => new JsonObject
+        {
+            ["images_data_url"] = r.TrainingImagesZipUrl,
+            ["trigger_word"] = r.TriggerWord,
+            ["steps"] = r.Steps ?? o.TrainingSteps,
+            ["create_masks"] = true,
+        },
+        GenerationOperation.RemoveBackground => new JsonObject
+        {
+            ["image_url"] = r.Image!.ToUrlOrDataUri(),
+            ["output_format"] = "png",
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(r), r.Operation, "not a fal operation"),
+    };
+
+    static JsonObject Flux(GenerationRequest r, FalOptions o)
+    {
+        var body = new JsonObject
+        {
+            ["prompt"] = r.Prompt,
+            ["loras"] = new JsonArray(r.Loras.Select(l => (JsonNode)new JsonObject { ["path"] = l.Path, ["scale"] = l.Scale }).ToArray()),
+            ["image_size"] = new JsonObject { ["width"] = r.Width, ["height"] = r.Height },
+            ["num_inference_steps"] = r.Steps ?? o.InferenceSteps,
+            ["guidance_scale"] = r.GuidanceScale ?? o.GuidanceScale,
+            ["num_images"] = r.ImageCount,
+            ["enable_safety_checker"] = true,
+            ["output_format"] = "png",
+        };
+        if (r.Seed is { } seed) body["seed"] = seed;
+        return body;
+    }
+
+    static JsonObject Inpaint(GenerationRequest r, FalOptions o)
+    {
+        var body = Flux(r, o);
+        body.Remove("image_size");
+        body["image_url"] = r.Image!.ToUrlOrDataUri();
+        body["mask_url"] = r.Mask!.ToUrlOrDataUri();
+        return body;
+    }
+
+    /// <summary>What a validation error's field means to a user ("fal rejected the LoRA URL: ...").</summary>
+    public static string Noun(string? field) => field switch
+    {
+        "loras" or "path" => "the LoRA URL",
+        "image_url" => "the input image",
+        "mask_url" => "the mask",
+        "images_data_url" => "the training images zip",
+        "trigger_word" => "the trigger word",
+        "prompt" => "the prompt",
+        "image_size" => "the image size",
+        null or "" => "the request",
+        _ => $"the '{field}' field",
+    };
+}

@@ -1,0 +1,22 @@
+namespace Likeness.Providers.Fal;
+
+/// <summary>fal.ai queue API. Key from Providers:Fal:ApiKey or FAL_KEY.</summary>
+public sealed class FalOptions : ProviderOptions
+{
+    public FalOptions()
+    {
+        BaseUrl = "https://queue.fal.run";
+        RateLimit.RequestsPerMinute = 60;
+    }
+
+    /// <summary>Platform API, used by `providers check` to confirm the models exist.</summary>
+    public string PlatformBaseUrl { get; set; } = "https://api.fal.ai/v1";
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>When set, sent as fal_webhook=; polling then slows to <see cref="WebhookPollInterval"/> as a safety net.</summary>
+    public string? WebhookUrl { get; set; }
+    public TimeSpan WebhookPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int InferenceSteps { get; set; } = 28;
+    public double GuidanceScale { get; set; } = 3.5;
+    public int TrainingSteps { get; set; } = 1000;
+}

@@ -1,0 +1,18 @@
+namespace Likeness.Providers;
+
+/// <summary>What the product asks a generative provider to do.</summary>
+public enum GenerationOperation
+{
+    TextToImage,
+    /// <summary>Edit a scene image, keeping the identity of the reference images.</summary>
+    ImageEdit,
+    /// <summary>Regenerate the masked part of an image (white = repaint).</summary>
+    Inpaint,
+    /// <summary>Vision: image in, text out.</summary>
+    DescribeImage,
+    /// <summary>Zip of photos + trigger word in, LoRA weights file out.</summary>
+    TrainLora,
+    RemoveBackground,
+    /// <summary>Generation conditioned on a pose/ControlNet image.</summary>
+    PoseControl,
+}

@@ -1,0 +1,185 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Likeness.Providers.Policy;
+using Likeness.Providers.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Providers.Replicate;
+
+/// <summary>
+/// Replicate predictions: create (Prefer: wait) → poll urls.get (starting → processing → succeeded | failed | canceled | aborted);
+/// cancel on caller cancellation or deadline. Webhooks only wake the poller.
+/// Models are "owner/name" (official models endpoint) or "owner/name:version".
+/// </summary>
+public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
+{
+    static readonly IReadOnlyDictionary<GenerationOperation, IReadOnlyList<string>> Defaults = new Dictionary<GenerationOperation, IReadOnlyList<string>>
+    {
+        [GenerationOperation.TextToImage] = ["black-forest-labs/flux-schnell", "black-forest-labs/flux-dev"],
+        [GenerationOperation.ImageEdit] = ["black-forest-labs/flux-kontext-pro"],
+        [GenerationOperation.Inpaint] = ["black-forest-labs/flux-fill-pro"],
+    };
+
+    readonly WebhookInbox? _inbox;
+
+    public ReplicateProvider(HttpClient http, IOptions<ReplicateOptions> options, TimeProvider? time = null, ILogger<ReplicateProvider>? log = null, WebhookInbox? inbox = null)
+        : base("replicate", "Replicate", "set REPLICATE_API_TOKEN (or Providers:Replicate:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
+    {
+        _inbox = string.IsNullOrEmpty(options.Value.WebhookUrl) ? null : inbox;
+    }
+
+    public override string? Limitation(GenerationRequest request, string model)
+        => request.Loras.Count > 0 ? "the configured Replicate models do not take LoRAs"
+            : request.ReferenceImages.Count > 0 ? "the configured Replicate models do not take reference images" : null;
+
+    protected override void Authorize(HttpRequestMessage request)
+        => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
+
+    public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
+    {
+        if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
+        var (create, body) = CreateRequest(request, model);
+        var prediction = await SendAsync(new ProviderHttpStep<JsonNode>(() =>
+        {
+            var message = Request(HttpMethod.Post, create, body);
+            if (Options.PreferWaitSeconds > 0) message.Headers.Add("Prefer", $"wait={Math.Clamp(Options.PreferWaitSeconds, 1, 60)}");
+            return message;
+        }, ReadJsonAsync), call, ct).ConfigureAwait(false);
+        var id = Str(prediction["id"]) ?? throw new ProviderException(FailureKind.Transient, Name, "Replicate created a prediction without an id.");
+        call.RequestId = id;
+        call.Report(ProviderPhase.Submitted);
+        var get = OwnUrl(Str(prediction["urls"]?["get"]), $"predictions/{Uri.EscapeDataString(id)}");
+        var cancel = OwnUrl(Str(prediction["urls"]?["cancel"]), $"predictions/{Uri.EscapeDataString(id)}/cancel");
+
+        try
+        {
+            while (!IsTerminal(Report(prediction, call)))
+            {
+                if (Time.GetUtcNow() >= call.Deadline)
+                {
+                    await CancelAsync(cancel, call).ConfigureAwait(false);
+                    throw new ProviderException(FailureKind.DeadlineExceeded, Name, "Replicate did not finish before the step's deadline; the prediction was canceled.");
+                }
+                await WaitForNextPollAsync(_inbox, id, _inbox is null ? Options.PollInterval : Options.WebhookPollInterval, ct).ConfigureAwait(false);
+                prediction = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Get, get), ReadJsonAsync, TakesRateToken: false), call, ct)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await CancelAsync(cancel, call).ConfigureAwait(false);
+            call.Report(ProviderPhase.Canceled, message: "canceled by the caller");
+            throw;
+        }
+        var outcome = Outcome(request, id, prediction);
+        call.Report(ProviderPhase.Succeeded);
+        return outcome;
+    }
+
+    (Uri, JsonObject) CreateRequest(GenerationRequest request, string model)
+    {
+        var body = new JsonObject { ["input"] = ReplicateInputs.For(request) };
+        if (Options.WebhookUrl is { Length: > 0 } hook)
+        {
+            body["webhook"] = hook;
+            body["webhook_events_filter"] = new JsonArray("start", "completed");
+        }
+        var colon = model.IndexOf(':');
+        if (colon < 0) return (Url($"models/{model}/predictions"), body);
+        body["version"] = model[(colon + 1)..];
+        return (Url("predictions"), body);
+    }
+
+    static bool IsTerminal(string? status) => status is "succeeded" or "failed" or "canceled" or "aborted";
+
+    static string? Report(JsonNode prediction, ProviderCall call)
+    {
+        var status = Str(prediction["status"]);
+        switch (status)
+        {
+            case "starting": call.Report(ProviderPhase.Queued); break;
+            case "processing":
+                var logs = Str(prediction["logs"])?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(5).ToList();
+                call.Report(ProviderPhase.Running, logs: logs);
+                break;
+        }
+        return status;
+    }
+
+    ProviderOutcome Outcome(GenerationRequest request, string id, JsonNode prediction)
+    {
+        var status = Str(prediction["status"]);
+        var error = Runtime.Redact(Str(prediction["error"]) ?? "");
+        switch (status)
+        {
+            case "failed":
+                var nsfw = error.Contains("nsfw", StringComparison.OrdinalIgnoreCase) || error.Contains("sensitive", StringComparison.OrdinalIgnoreCase);
+                throw new ProviderException(nsfw ? FailureKind.SafetyBlock : FailureKind.ProviderFailed, Name,
+                    nsfw ? $"Replicate's safety check blocked the output: {HttpFailures.Trim(error)}" : $"Replicate's model failed: {HttpFailures.Trim(error.Length > 0 ? error : "no reason given")}");
+            case "canceled":
+                throw new ProviderException(FailureKind.ProviderFailed, Name, "Replicate reports the prediction was canceled on its side.");
+            case "aborted":
+                throw new ProviderException(FailureKind.ProviderFailed, Name, "Replicate aborted the prediction before it ran (its deadline passed). Try again.");
+        }
+        var output = prediction["output"];
+        var items = output is JsonArray array ? array.Select(Str).Where(s => s is not null).Cast<string>().ToList() : Str(output) is { } one ? [one] : [];
+        var seconds = Num(prediction["metrics"]?["predict_time"]) ?? 0;
+        if (request.Operation == GenerationOperation.DescribeImage)
+        {
+            var text = string.Concat(items).Trim();
+            if (text.Length == 0) throw new ProviderException(FailureKind.EmptyResponse, Name, "Replicate's model returned no text.");
+            return new ProviderOutcome { RequestId = id, Text = text, Usage = new ProviderUsage(Seconds: seconds) };
+        }
+        if (items.Count == 0) throw new ProviderException(FailureKind.EmptyResponse, Name, "Replicate's model succeeded but returned no output.");
+        return new ProviderOutcome
+        {
+            RequestId = id,
+            Outputs = items.Select(u => new ProviderOutput(OutputRole.Image, u)).ToList(),
+            Usage = new ProviderUsage(Images: items.Count, Seconds: seconds),
+        };
+    }
+
+    Uri OwnUrl(string? given, string fallback) => given is not null && IsOwnApi(given) ? new Uri(given) : Url(fallback);
+
+    async Task CancelAsync(Uri cancel, ProviderCall call)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var response = await Http.SendAsync(Request(HttpMethod.Post, cancel), timeout.Token).ConfigureAwait(false);
+            Log.LogInformation("Replicate cancel of {RequestId}: HTTP {Status}", call.RequestId, (int)response.StatusCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            Log.LogWarning("Replicate cancel of {RequestId} failed: {Error}", call.RequestId, Runtime.Redact(ex.Message));
+        }
+    }
+
+    protected override ProviderException MapError(HttpResponseMessage response, string body, ProviderCall call)
+    {
+        // Problem JSON: {"title": "...", "detail": "...", "status": 422, "invalid_fields": [{"field", "description"}]}
+        var json = TryParse(body);
+        var detail = Str(json?["detail"]) ?? Str(json?["title"]) ?? body;
+        var invalid = (json?["invalid_fields"] as JsonArray)?.FirstOrDefault();
+        if (invalid is not null) detail = $"{Str(invalid["field"])}: {Str(invalid["description"])}";
+        return Classified(response, detail, call);
+    }
+
+    public override async Task<IReadOnlyList<ProviderCheckResult>> CheckAsync(CancellationToken ct)
+    {
+        if (!IsConfigured) return [new(Name, "key", CheckStatus.NotConfigured, $"not configured: {ConfigurationHint}")];
+        var results = new List<ProviderCheckResult>
+        {
+            await PingAsync("token", Url("account"), json => $"token accepted ({Str(json?["username"]) ?? "unknown account"})", ct).ConfigureAwait(false),
+        };
+        foreach (var model in Models.Values.SelectMany(m => m).Distinct())
+        {
+            var colon = model.IndexOf(':');
+            var path = colon < 0 ? $"models/{model}" : $"models/{model[..colon]}/versions/{model[(colon + 1)..]}";
+            results.Add(await PingAsync(model, Url(path), _ => "model available", ct).ConfigureAwait(false));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Likeness.Providers.Tests.Fakes;
+
+/// <summary>
+/// fal.ai queue protocol on loopback: POST /{app}[/{sub}] → {request_id, status_url, response_url, cancel_url};
+/// GET .../requests/{id}/status walks a scripted status list; GET .../requests/{id} → the model's output JSON;
+/// PUT .../cancel; GET /v1/models?endpoint_id= (platform API); /files/* for outputs; webhooks on demand.
+/// Fault keys: "submit", "status", "result", "files".
+/// </summary>
+public sealed class FakeFal : IAsyncDisposable
+{
+    public const string Key = "fal-key-0123456789-SECRET";
+    readonly ManualClock _clock;
+    readonly ConcurrentDictionary<string, Job> _jobs = new();
+    int _next;
+
+    FakeFal(ManualClock clock) => _clock = clock;
+
+    public LoopbackServer Server { get; private set; } = null!;
+    public FaultScript Faults { get; } = new();
+    public FileHost Files { get; } = new();
+    /// <summary>Statuses each new job walks through, one per poll; the last repeats.</summary>
+    public List<string> Script { get; set; } = ["IN_QUEUE:2", "IN_QUEUE:1", "IN_PROGRESS", "COMPLETED"];
+    /// <summary>Overrides the result JSON (e.g. nsfw flags or errors); {files} becomes the file base URL.</summary>
+    public string? ResultOverride { get; set; }
+    /// <summary>Host put in status_url etc.; a foreign host tests that our key is never sent there.</summary>
+    public string? QueueUrlHost { get; set; }
+    public bool EchoKeyInErrors { get; set; }
+    public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet"];
+    public IReadOnlyDictionary<string, Job> Jobs => _jobs;
+    public string FilesBase => Server.Root + "/files";
+
+    public static async Task<FakeFal> StartAsync(ManualClock clock)
+    {
+        var fake = new FakeFal(clock);
+        fake.Files.Put("out-1.png", TestFiles.Png(64, 48));
+        fake.Files.Put("mask-cut.png", TestFiles.Png(32, 32, 0, 0, 0));
+        fake.Files.Put("lora.safetensors", TestFiles.Safetensors(), "application/octet-stream");
+        fake.Server = await LoopbackServer.StartAsync(fake.HandleAsync, clock);
+        return fake;
+    }
+
+    public sealed class Job
+    {
+        public required string Id { get; init; }
+        public required string Model { get; init; }
+        public required JsonNode Input { get; init; }
+        public string? Webhook { get; init; }
+        public int Polls;
+        public bool Canceled;
+        public string? ForcedStatus;
+    }
+
+    async Task HandleAsync(HttpContext context, RecordedRequest request)
+    {
+        var path = request.Path;
+        if (await Files.TryServeAsync(context, path)) return;
+        if (request.Header("authorization") != $"Key {Key}")
+        {
+            await Json(context, 401, EchoKeyInErrors ? $"{{\"detail\": \"Invalid key {request.Header("authorization")}\"}}" : "{\"detail\": \"Unauthorized\"}");
+            return;
+        }
+        if (path.StartsWith("/v1/models", StringComparison.Ordinal))
+        {
+            var id = context.Request.Query["endpoint_id"].ToString();
+            var models = KnownModels.Contains(id) ? $"[{{\"endpoint_id\": \"{id}\", \"metadata\": {{\"display_name\": \"{id}\"}}}}]" : "[]";
+            await Json(context, 200, $"{{\"models\": {models}, \"has_more\": false}}");
+            return;
+        }
+        var requestsAt = path.IndexOf("/requests/", StringComparison.Ordinal);
+        if (request.Method == "POST" && requestsAt < 0)
+        {
+            if (await Faults.TryApplyAsync("submit", context)) return;
+            var model = path.Trim('/');
+            var id = $"req-{Interlocked.Increment(ref _next):D4}";
+            var webhook = context.Request.Query["fal_webhook"].ToString();
+            _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null };
+            var app = string.Join('/', model.Split('/').Take(2));
+            var host = QueueUrlHost ?? Server.Root;
+            await Json(context, 200, $$"""
+                {"request_id": "{{id}}", "status_url": "{{host}}/{{app}}/requests/{{id}}/status",
+                 "response_url": "{{host}}/{{app}}/requests/{{id}}", "cancel_url": "{{host}}/{{app}}/requests/{{id}}/cancel", "queue_position": 2}
+                """);
+            return;
+        }
+        var rest = path[(requestsAt + "/requests/".Length)..].Split('/');
+        if (!_jobs.TryGetValue(rest[0], out var job)) { await Json(context, 404, "{\"detail\": \"Request not found\"}"); return; }
+        if (rest.Length > 1 && rest[1] == "status")
+        {
+            if (await Faults.TryApplyAsync("status", context)) return;
+            await Json(context, 200, StatusJson(job));
+        }
+        else if (rest.Length > 1 && rest[1] == "cancel")
+        {
+            job.Canceled = true;
+            await Json(context, 202, "{\"status\": \"CANCELLATION_REQUESTED\"}");
+        }
+        else
+        {
+            if (await Faults.TryApplyAsync("result", context)) return;
+            await Json(context, 200, (ResultOverride ?? ResultFor(job.Model)).Replace("{files}", FilesBase));
+        }
+    }
+
+    string StatusJson(Job job)
+    {
+        var step = job.ForcedStatus ?? Script[Math.Min(job.Polls, Script.Count - 1)];
+        Interlocked.Increment(ref job.Polls);
+        if (job.Canceled) step = "CANCELED";
+        var parts = step.Split(':');
+        var urls = $"\"response_url\": \"{Server.Root}/x/requests/{job.Id}\"";
+        return parts[0] switch
+        {
+            "IN_QUEUE" => $"{{\"status\": \"IN_QUEUE\", \"queue_position\": {parts[1]}, {urls}}}",
+            "IN_PROGRESS" => $$"""{"status": "IN_PROGRESS", "logs": [{"message": "loading lora", "level": "INFO", "timestamp": "2026-01-15T12:00:01Z"}, {"message": "step 14/28", "level": "INFO", "timestamp": "2026-01-15T12:00:02Z"}], {{urls}}}""",
+            "FAILED" => $"{{\"status\": \"FAILED\", \"error\": \"{(parts.Length > 1 ? parts[1] : "worker crashed")}\", {urls}}}",
+            _ => $"{{\"status\": \"{parts[0]}\", \"logs\": [], \"metrics\": {{\"inference_time\": 2.5}}, {urls}}}",
+        };
+    }
+
+    static string ResultFor(string model) => model switch
+    {
+        "fal-ai/flux-lora-fast-training" => """{"diffusers_lora_file": {"url": "{files}/lora.safetensors", "content_type": "application/octet-stream", "file_name": "pytorch_lora_weights.safetensors", "file_size": 56}, "config_file": {"url": "{files}/config.json"}}""",
+        "fal-ai/birefnet" => """{"image": {"url": "{files}/mask-cut.png", "content_type": "image/png", "width": 32, "height": 32}}""",
+        _ => """{"images": [{"url": "{files}/out-1.png", "width": 64, "height": 48, "content_type": "image/png"}], "seed": 42, "has_nsfw_concepts": [false], "prompt": "p", "timings": {"inference": 2.1}}""",
+    };
+
+    /// <summary>Delivers a webhook as fal does ({request_id, status, payload, error}) to the URL given at submit.</summary>
+    public async Task<HttpResponseMessage> SendWebhookAsync(string requestId, string status = "OK", string? overrideUrl = null)
+    {
+        var job = _jobs[requestId];
+        var payload = status == "OK" ? ResultFor(job.Model).Replace("{files}", FilesBase) : "null";
+        var body = $"{{\"request_id\": \"{requestId}\", \"gateway_request_id\": \"{requestId}\", \"status\": \"{status}\", \"payload\": {payload}, \"error\": {(status == "OK" ? "null" : "\"boom\"")}}}";
+        using var http = new HttpClient();
+        return await http.PostAsync(overrideUrl ?? job.Webhook, new StringContent(body, Encoding.UTF8, "application/json"));
+    }
+
+    static async Task Json(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body);
+    }
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Likeness.Providers.Tests.Fakes;
+
+/// <summary>
+/// Gemini generateContent on loopback: POST /v1beta/models/{model}:generateContent with x-goog-api-key;
+/// answers per <see cref="Mode"/>. Fault keys: the model id. GET /v1beta/models/{model} for checks.
+/// </summary>
+public sealed class FakeGemini : IAsyncDisposable
+{
+    public const string Key = "AIza-gemini-key-SECRET-42";
+    public enum Answer { Image, TwoImages, Text, Safety, BlockedPrompt, Recitation, NoImage, NoCandidates, Recorded }
+
+    public LoopbackServer Server { get; private set; } = null!;
+    public FaultScript Faults { get; } = new();
+    public Answer Mode { get; set; } = Answer.Image;
+    public string? RecordedFile { get; set; }
+    public List<string> KnownModels { get; } = ["gemini-2.5-flash-image", "gemini-3-pro-image-preview", "gemini-2.5-flash"];
+    public static readonly byte[] Draft = TestFiles.Png(8, 8, 255, 0, 0);
+    public static readonly byte[] Final = TestFiles.Png(16, 12, 0, 0, 255);
+
+    public static async Task<FakeGemini> StartAsync(ManualClock clock)
+    {
+        var fake = new FakeGemini();
+        fake.Server = await LoopbackServer.StartAsync(fake.HandleAsync, clock);
+        return fake;
+    }
+
+    public string BaseUrl => Server.Root + "/v1beta";
+
+    async Task HandleAsync(HttpContext context, RecordedRequest request)
+    {
+        if (request.Header("x-goog-api-key") != Key)
+        {
+            await Json(context, 400, """{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}""");
+            return;
+        }
+        var modelPart = request.Path["/v1beta/models/".Length..];
+        var colon = modelPart.IndexOf(':');
+        var model = colon < 0 ? modelPart : modelPart[..colon];
+        if (!KnownModels.Contains(model))
+        {
+            await Json(context, 404, $$$"""{"error": {"code": 404, "message": "models/{{{model}}} is not found for API version v1beta", "status": "NOT_FOUND"}}""");
+            return;
+        }
+        if (request.Method == "GET")
+        {
+            await Json(context, 200, $$"""{"name": "models/{{model}}", "displayName": "Nano Banana", "supportedGenerationMethods": ["generateContent"]}""");
+            return;
+        }
+        if (await Faults.TryApplyAsync(model, context)) return;
+        await Json(context, 200, Mode switch
+        {
+            Answer.Recorded => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recorded", RecordedFile!))
+                .Replace("{{png}}", Convert.ToBase64String(Final)),
+            Answer.Image => Candidate("STOP", Text("Here is your image."), Image(Final)),
+            Answer.TwoImages => Candidate("STOP", Image(Draft), Text("Refined:"), Image(Final)),
+            Answer.Text => Candidate("STOP", Text("A woman in her thirties with short red hair and green eyes.")),
+            Answer.Safety => Candidate("IMAGE_SAFETY"),
+            Answer.Recitation => Candidate("RECITATION", Text("...")),
+            Answer.NoImage => Candidate("STOP", Text("I can't draw that, but here is a description instead.")),
+            Answer.BlockedPrompt => """{"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}, "usageMetadata": {"promptTokenCount": 12, "totalTokenCount": 12}}""",
+            _ => """{"candidates": [], "usageMetadata": {"promptTokenCount": 12}}""",
+        });
+    }
+
+    static JsonObject Text(string text) => new() { ["text"] = text };
+    static JsonObject Image(byte[] png) => new() { ["inlineData"] = new JsonObject { ["mimeType"] = "image/png", ["data"] = Convert.ToBase64String(png) } };
+
+    static string Candidate(string finish, params JsonObject[] parts) => new JsonObject
+    {
+        ["candidates"] = new JsonArray(new JsonObject
+        {
+            ["content"] = new JsonObject { ["parts"] = new JsonArray(parts), ["role"] = "model" },
+            ["finishReason"] = finish,
+            ["index"] = 0,
+        }),
+        ["usageMetadata"] = new JsonObject { ["promptTokenCount"] = 20, ["candidatesTokenCount"] = 1290, ["totalTokenCount"] = 1310 },
+        ["modelVersion"] = "gemini-2.5-flash-image",
+    }.ToJsonString();
+
+    public static Fault Overloaded => Fault.Status(503, """{"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}}""");
+    public static Fault Quota(string delay) => Fault.Status(429, $$$"""{"error": {"code": 429, "message": "You exceeded your current quota.", "status": "RESOURCE_EXHAUSTED", "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "{{{delay}}}"}]}}""");
+    public static Fault Internal => Fault.Status(500, """{"error": {"code": 500, "message": "An internal error has occurred.", "status": "INTERNAL"}}""");
+
+    static async Task Json(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body);
+    }
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
