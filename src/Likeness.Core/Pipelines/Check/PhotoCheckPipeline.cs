@@ -2,6 +2,7 @@ using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
 using Likeness.Imaging.Color;
 using Likeness.Imaging.Filters;
+using Likeness.Imaging.Transforms;
 using Likeness.Vision.Faces.Alignment;
 using Likeness.Vision.Faces.Pose;
 using Likeness.Vision.Identity;
@@ -40,7 +41,7 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
             return (new PhotoCheckResult(photo.Name, f, null), null);
         }
         if (photo.Bytes.Length > Rules.MaxBytes)
-            f.Add(new("size", CheckSeverity.Error, $"{photo.Bytes.Length / 1048576.0:0.0} MB is over the {Rules.MaxBytes / 1048576} MB limit", "export it again as JPEG at quality 90, or scale it to about 2000 px on the long side"));
+            f.Add(new("size", CheckSeverity.Error, $"{photo.Bytes.Length / 1048576.0:0.00} MB is over the {Rules.MaxBytes / 1048576.0:0.##} MB limit", "export it again as JPEG at quality 90, or scale it to about 2000 px on the long side"));
         int w = info.OrientedWidth, h = info.OrientedHeight;
         if (Math.Min(w, h) < Rules.MinSide)
             f.Add(new("resolution", CheckSeverity.Error, $"{w}x{h} is below {Rules.MinSide}x{Rules.MinSide}", "use the original photo, not a thumbnail or a screenshot"));
@@ -67,7 +68,7 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
             f.Add(new("face-size", CheckSeverity.Error, $"the face is {face.Box.Width:0} px wide (minimum {Rules.MinFaceWidth})", "move closer or crop the photo so your face is larger"));
 
         var aligned = FaceAligner.Align(image, face);
-        double sharpness = Sharpness.VarianceOfLaplacian(aligned.Image.ToGray());
+        double sharpness = ContrastNormalisedSharpness(aligned.Image);
         if (sharpness < Rules.MinSharpness)
             f.Add(new("sharpness", CheckSeverity.Error, $"the face is blurry (sharpness {sharpness:0.0000} < {Rules.MinSharpness:0.0000})", "hold the camera still, focus on the face, and use more light"));
 
@@ -91,9 +92,18 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
     static PhotoMeasurements Measure(ImageInfo info, EncodedImage photo, int faces) =>
         new(info.Format.ToString(), info.OrientedWidth, info.OrientedHeight, photo.Bytes.Length, faces, null, null, null, null, null, null, null, null, null);
 
+    /// <summary>Variance of the Laplacian divided by the grey variance, so a dark (low-contrast) face is not called blurry.</summary>
+    public static double ContrastNormalisedSharpness(RgbaImage alignedCrop)
+    {
+        var gray = alignedCrop.ToGray();
+        double mean = gray.Data.Average(), variance = gray.Data.Average(v => (v - mean) * (v - mean));
+        return Sharpness.VarianceOfLaplacian(gray) / Math.Max(variance, 1e-4);
+    }
+
     static (double Mean, double Dark, double Bright) Exposure(RgbaImage crop)
     {
-        var gray = crop.ToGray();
+        // Inner face of the 112 px ArcFace-aligned crop (brows to chin, cheek to cheek): no background or hair.
+        var gray = crop.ToGray().Crop(new Rect(crop.Width * 30 / 112, crop.Height * 40 / 112, crop.Width * 52 / 112, crop.Height * 64 / 112));
         double sum = 0; int dark = 0, bright = 0;
         foreach (var v in gray.Data)
         {
