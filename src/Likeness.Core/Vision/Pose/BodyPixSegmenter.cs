@@ -19,7 +19,7 @@ public sealed class BodyPixSegmenter(IModelSessions sessions) : IPoseEstimator
 {
     public const string Model = "bodypix";
     public const int OutputStride = 16;
-    const int Keypoints = BodyPose.KeypointCount, Parts = BodyPartMap.PartCount;
+    const int Parts = BodyPartMap.PartCount;
 
     /// <summary>Longer input side in pixels; rounded up to 16k + 1. Larger finds smaller people at quadratic cost.</summary>
     public int InputLongSide { get; init; } = 513;
