@@ -1,4 +1,7 @@
 using Likeness.Imaging;
+using Likeness.Inference;
+using Likeness.Models;
+using Microsoft.Extensions.Logging;
 using Likeness.Tests.Support;
 using Likeness.Vision.Faces.Detection;
 using Likeness.Vision.Matting;
@@ -136,5 +139,38 @@ public class MattingTests(MattingFixture fixture, ITestOutputHelper output) : IC
         Print(m);
         Assert.True(m.Result.Coverage < 0.02, $"coverage {m.Result.Coverage:0.000}");
         Assert.Null(m.Result.PersonBounds);
+    }
+
+    [SkippableFact]
+    public async Task Without_the_selfie_model_isnet_still_mattes_and_warns()
+    {
+        var gated = await fixture.IsNet(Astronaut);
+        var sessions = TestModels.Require(IsNetMatting.Model);
+        var logger = new CapturingLogger();
+        var ungated = await new IsNetMatting(new WithoutModel(sessions, SelfieSegmentationMatting.Model), logger: logger).MatteAsync(gated.Photo);
+        double iou = MattingMetrics.IntersectionOverUnion(gated.Result.Alpha, ungated.Alpha);
+        output.WriteLine($"{logger.Messages.Single().Text}\nIoU with the gated matte {iou:0.0000}");
+        Assert.Equal(LogLevel.Warning, logger.Messages.Single().Level);
+        Assert.Contains("person gate", logger.Messages.Single().Text);
+        Assert.True(iou > 0.99, "on a portrait the gate drops nothing");
+    }
+
+    sealed class WithoutModel(IModelSessions inner, string missing) : IModelSessions
+    {
+        public ValueTask<InferenceSession> GetAsync(string modelName, CancellationToken ct = default) =>
+            modelName == missing
+                ? throw new ModelUnavailableException(ModelManifest.Embedded.Get(modelName), [new ModelSourceAttempt(ModelSourceKind.Cache, "/nowhere", "missing")])
+                : inner.GetAsync(modelName, ct);
+
+        public string Sha256Of(string modelName) => inner.Sha256Of(modelName);
+    }
+
+    sealed class CapturingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Text)> Messages { get; } = [];
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add((logLevel, formatter(state, exception)));
     }
 }

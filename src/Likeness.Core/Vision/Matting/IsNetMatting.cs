@@ -3,6 +3,8 @@ using Likeness.Imaging;
 using Likeness.Imaging.Tensors;
 using Likeness.Imaging.Transforms;
 using Likeness.Inference;
+using Likeness.Models;
+using Microsoft.Extensions.Logging;
 
 namespace Likeness.Vision.Matting;
 
@@ -13,7 +15,7 @@ namespace Likeness.Vision.Matting;
 /// ISNet finds salient objects, not specifically people, so by default MediaPipe selfie segmentation (a few ms)
 /// vetoes matte regions without a person in them. <paramref name="quantized"/> selects the int8 model (half the size).
 /// </summary>
-public sealed class IsNetMatting(IModelSessions sessions, bool quantized = false) : IMatting
+public sealed class IsNetMatting(IModelSessions sessions, bool quantized = false, ILogger? logger = null) : IMatting
 {
     public const string Model = "isnet";
     public const string QuantizedModel = "isnet-int8";
@@ -27,7 +29,10 @@ public sealed class IsNetMatting(IModelSessions sessions, bool quantized = false
     public int GuidedRadius { get; init; } = 2;
     public float GuidedEps { get; init; } = 1e-4f;
 
-    /// <summary>Drop matte regions the selfie-segmentation model finds no person in (needs that model too).</summary>
+    /// <summary>
+    /// Drop matte regions the selfie-segmentation model finds no person in. When that model cannot be had, matting
+    /// goes on without the gate and logs a warning.
+    /// </summary>
     public bool KeepOnlyPeople { get; init; } = true;
 
     public string ModelName => quantized ? QuantizedModel : Model;
@@ -42,9 +47,16 @@ public sealed class IsNetMatting(IModelSessions sessions, bool quantized = false
         FloatPlane? person = null;
         if (KeepOnlyPeople)
         {
-            (person, var personPre, var personModel) = await new SelfieSegmentationMatting(sessions).PredictPersonAsync(image, ct);
-            pre += personPre;
-            model += personModel;
+            try
+            {
+                (person, var personPre, var personModel) = await new SelfieSegmentationMatting(sessions).PredictPersonAsync(image, ct);
+                pre += personPre;
+                model += personModel;
+            }
+            catch (ModelUnavailableException e)
+            {
+                logger?.LogWarning("ISNet matting runs without its person gate, so objects other than people may be cut out too. {Reason}", e.Message);
+            }
         }
         long start = Stopwatch.GetTimestamp();
         if (person is not null) PersonGate.DropRegionsWithoutPeople(matte, person);

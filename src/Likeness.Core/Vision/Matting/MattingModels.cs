@@ -1,4 +1,5 @@
 using Likeness.Inference;
+using Microsoft.Extensions.Logging;
 
 namespace Likeness.Vision.Matting;
 
@@ -12,10 +13,10 @@ public static class MattingModels
     public static IReadOnlyList<string> Names { get; } =
         [Quality, Fast, IsNetMatting.Model, IsNetMatting.QuantizedModel, SelfieSegmentationMatting.Model];
 
-    public static IMatting Create(IModelSessions sessions, string modeOrModel = Quality) => modeOrModel.Trim().ToLowerInvariant() switch
+    public static IMatting Create(IModelSessions sessions, string modeOrModel = Quality, ILogger? logger = null) => modeOrModel.Trim().ToLowerInvariant() switch
     {
-        Quality or IsNetMatting.Model => new IsNetMatting(sessions),
-        IsNetMatting.QuantizedModel => new IsNetMatting(sessions, quantized: true),
+        Quality or IsNetMatting.Model => new IsNetMatting(sessions, logger: logger),
+        IsNetMatting.QuantizedModel => new IsNetMatting(sessions, quantized: true, logger),
         Fast or SelfieSegmentationMatting.Model => new SelfieSegmentationMatting(sessions),
         _ => throw new ArgumentException(
             $"unknown matting mode or model '{modeOrModel}'; use one of: {string.Join(", ", Names)}", nameof(modeOrModel)),

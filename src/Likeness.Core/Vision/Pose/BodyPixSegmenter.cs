@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Likeness.Imaging;
 using Likeness.Imaging.Internal;
 using Likeness.Imaging.Tensors;
@@ -18,7 +19,7 @@ public sealed class BodyPixSegmenter(IModelSessions sessions) : IPoseEstimator
 {
     public const string Model = "bodypix";
     public const int OutputStride = 16;
-    const int Keypoints = BodyPose.KeypointCount, Parts = BodyPartMap.PartCount;
+    const int Parts = BodyPartMap.PartCount;
 
     /// <summary>Longer input side in pixels; rounded up to 16k + 1. Larger finds smaller people at quadratic cost.</summary>
     public int InputLongSide { get; init; } = 513;
@@ -34,8 +35,13 @@ public sealed class BodyPixSegmenter(IModelSessions sessions) : IPoseEstimator
     public async Task<BodyPixResult> SegmentAsync(RgbaImage image, CancellationToken ct = default)
     {
         var run = await RunAsync(image, ct, withSegmentation: true);
-        var mask = PersonMask(run, image.Width, image.Height);
-        return new BodyPixResult(mask, PartLabels(run, mask), DecodePose(run));
+        // Masks and labels are worked out at input resolution (at most InputLongSide squared), then enlarged.
+        var logits = new FloatPlane(run.Cols, run.Rows, run.Segments!)
+            .WarpAffine(AffineTransform.Scaling(OutputStride, OutputStride), run.ContentWidth, run.ContentHeight, BorderMode.Replicate);
+        var parts = PartLabels(run, logits);
+        TensorPrimitives.Sigmoid(logits.Data, logits.Data);
+        var mask = logits.Width == image.Width && logits.Height == image.Height ? logits : logits.Resize(image.Width, image.Height);
+        return new BodyPixResult(mask, Enlarge(parts, logits.Width, mask, run), DecodePose(run));
     }
 
     /// <summary>Model outputs over a grid of Rows x Cols cells; Scale maps photo pixels to input pixels.</summary>
@@ -50,6 +56,7 @@ public sealed class BodyPixSegmenter(IModelSessions sessions) : IPoseEstimator
         double scale = (double)(InputLongSide - 1) / Math.Max(image.Width, image.Height);
         int w = Math.Max(1, (int)Math.Round(image.Width * scale)), h = Math.Max(1, (int)Math.Round(image.Height * scale));
         int inW = StrideAligned(w), inH = StrideAligned(h);
+        // Area averaging: with plain bilinear (as TF.js does) joints of the coarse stride-16 model jumped more between a photo and its mirror image.
         var content = image.Resize(w, h, ResizeMethod.Area);
         var canvas = content.CropPadded(new Rect(0, 0, inW, inH), new Rgba32(0, 0, 0));
         var input = ImageTensor.ToTensor(canvas, TensorLayout.Nhwc, ChannelOrder.Rgb, TensorNormalization.MinusOneToOne);
@@ -77,56 +84,50 @@ public sealed class BodyPixSegmenter(IModelSessions sessions) : IPoseEstimator
         return new BodyPose(keypoints, Model);
     }
 
-    /// <summary>Person logits interpolated to every photo pixel, then squashed (sharper than interpolating probabilities).</summary>
-    static FloatPlane PersonMask(Outputs o, int width, int height)
-    {
-        var logits = new FloatPlane(o.Cols, o.Rows, o.Segments!);
-        // Photo pixel centre x maps to input pixel (x + 0.5) * ScaleX - 0.5, i.e. cell that / 16.
-        var cellToPhoto = AffineTransform.Translation(-0.5, -0.5) * AffineTransform.Scaling(1 / o.ScaleX, 1 / o.ScaleY)
-            * AffineTransform.Translation(0.5, 0.5) * AffineTransform.Scaling(OutputStride, OutputStride);
-        var mask = logits.WarpAffine(cellToPhoto, width, height, BorderMode.Replicate);
-        var d = mask.Data;
-        for (int i = 0; i < d.Length; i++) d[i] = Sigmoid(d[i]);
-        return mask;
-    }
-
     /// <summary>
-    /// Part labels: the 24 part logits are interpolated and compared at input resolution (at most
-    /// InputLongSide squared pixels), then looked up per photo pixel where the person mask holds.
+    /// The 24 part logits interpolated and compared per input pixel, only where the person logit at that pixel
+    /// (<paramref name="personLogits"/>, input resolution) makes a person plausible.
     /// </summary>
-    static BodyPartMap PartLabels(Outputs o, FloatPlane mask)
+    static byte[] PartLabels(Outputs o, FloatPlane personLogits)
     {
+        const float MinPersonLogit = -2f; // probability 0.12: a margin around the 0.5 outline used later
         int cw = o.ContentWidth, ch = o.ContentHeight;
-        var small = new byte[cw * ch];
+        var labels = new byte[cw * ch];
+        Array.Fill(labels, BodyPartMap.Background);
         var scores = new float[Parts];
         for (int v = 0; v < ch; v++)
         {
             float cy = Math.Min((float)v / OutputStride, o.Rows - 1);
             int y0 = (int)cy, y1 = Math.Min(y0 + 1, o.Rows - 1);
             float fy = cy - y0;
+            var person = personLogits.Row(v);
             for (int u = 0; u < cw; u++)
             {
+                if (person[u] < MinPersonLogit) continue;
                 float cx = Math.Min((float)u / OutputStride, o.Cols - 1);
                 int x0 = (int)cx, x1 = Math.Min(x0 + 1, o.Cols - 1);
                 float fx = cx - x0;
                 Blend(o.PartLogits!, (y0 * o.Cols + x0) * Parts, (y0 * o.Cols + x1) * Parts, (y1 * o.Cols + x0) * Parts, (y1 * o.Cols + x1) * Parts, fx, fy, scores);
-                small[v * cw + u] = (byte)ArgMax(scores);
+                labels[v * cw + u] = (byte)ArgMax(scores);
             }
         }
+        return labels;
+    }
 
-        int w = mask.Width, h = mask.Height;
+    /// <summary>Nearest input-resolution label for every photo pixel the person mask holds.</summary>
+    static BodyPartMap Enlarge(byte[] small, int smallWidth, FloatPlane mask, Outputs o)
+    {
+        int w = mask.Width, h = mask.Height, smallHeight = small.Length / smallWidth;
         var labels = new byte[w * h];
         ParallelRows.For(h, (long)w * h, (first, end) =>
         {
             for (int y = first; y < end; y++)
             {
-                int v = Math.Clamp((int)((y + 0.5f) * o.ScaleY), 0, ch - 1);
+                int v = Math.Clamp((int)((y + 0.5f) * o.ScaleY), 0, smallHeight - 1);
                 var m = mask.Row(y);
-                for (int x = 0; x < w; x++)
-                {
-                    int u = Math.Clamp((int)((x + 0.5f) * o.ScaleX), 0, cw - 1);
-                    labels[y * w + x] = m[x] >= 0.5f ? small[v * cw + u] : BodyPartMap.Background;
-                }
+                var row = labels.AsSpan(y * w, w);
+                for (int x = 0; x < row.Length; x++)
+                    row[x] = m[x] >= 0.5f ? small[v * smallWidth + Math.Min((int)((x + 0.5f) * o.ScaleX), smallWidth - 1)] : BodyPartMap.Background;
             }
         });
         return new BodyPartMap(w, h, labels);

@@ -31,7 +31,9 @@ public sealed class MoveNetPoseEstimator(IModelSessions sessions, MoveNetVariant
         ct.ThrowIfCancellationRequested();
 
         int size = InputSize;
-        var (canvas, map) = Letterbox.Apply(image, size, size, new Rgba32(0, 0, 0), method: ResizeMethod.Area);
+        // Bilinear without antialiasing, like tf.image.resize_with_pad in the reference pipeline (area averaging cost
+        // as much as the lightning model itself on large photos).
+        var (canvas, map) = Letterbox.Apply(image, size, size, new Rgba32(0, 0, 0), method: ResizeMethod.Bilinear);
         var input = new int[size * size * 3];
         var pixels = canvas.Data;
         for (int p = 0, i = 0; i < input.Length; p += 4, i += 3)
