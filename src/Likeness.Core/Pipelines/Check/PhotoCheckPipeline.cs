@@ -70,7 +70,7 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
         var aligned = FaceAligner.Align(image, face);
         double sharpness = ContrastNormalisedSharpness(aligned.Image);
         if (sharpness < Rules.MinSharpness)
-            f.Add(new("sharpness", CheckSeverity.Error, $"the face is blurry (sharpness {sharpness:0.0000} < {Rules.MinSharpness:0.0000})", "hold the camera still, focus on the face, and use more light"));
+            f.Add(new("sharpness", CheckSeverity.Error, $"the face is blurry (sharpness {sharpness:0.000} < {Rules.MinSharpness:0.000})", "hold the camera still, focus on the face, and use more light"));
 
         var (mean, dark, bright) = Exposure(aligned.Image);
         if (mean < Rules.MinMeanLuma || dark > Rules.MaxClipped)
