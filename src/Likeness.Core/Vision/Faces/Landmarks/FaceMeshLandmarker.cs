@@ -17,6 +17,7 @@ public sealed class FaceMeshLandmarker(IModelSessions sessions, FaceMeshOptions?
     public const string Model = "face-mesh";
     const int InputSize = 192;
     const string LandmarkOutput = "conv2d_20", PresenceOutput = "conv2d_30";
+    static readonly float RollSettled = 5 * MathF.PI / 180;
 
     readonly FaceMeshOptions _options = options ?? new FaceMeshOptions();
 
@@ -32,12 +33,17 @@ public sealed class FaceMeshLandmarker(IModelSessions sessions, FaceMeshOptions?
         float angle = _options.RotateUpright ? MathF.Atan2(eyes.Y, eyes.X) : 0;
         var box = face.Box;
         var result = Run(session, image, new Vector2(box.CenterX, box.CenterY), MathF.Max(box.Width, box.Height) * _options.CropScale, angle);
-        for (int pass = 1; pass < _options.Passes; pass++)
+        for (int pass = 1; pass < Math.Max(_options.Passes, _options.MaxPasses); pass++)
         {
-            ct.ThrowIfCancellationRequested();
             // As MediaPipe tracks: the next crop is the mesh's own upright bounds, scaled the same way.
             var (center, size, roll) = UprightBounds(result);
-            result = Run(session, image, center, size * _options.CropScale, roll);
+            if (!_options.RotateUpright) roll = 0;
+            // The detector's eye line lags behind strong roll (YuNet reads a 45-degree tilt as 10), so keep
+            // re-cropping while the mesh still finds the crop tilted.
+            if (pass >= _options.Passes && MathF.Abs(roll - angle) < RollSettled) break;
+            ct.ThrowIfCancellationRequested();
+            angle = roll;
+            result = Run(session, image, center, size * _options.CropScale, angle);
         }
         return result;
     }
@@ -93,4 +99,6 @@ public sealed record FaceMeshOptions
     public bool RotateUpright { get; init; } = true;
     /// <summary>1 = crop from the detector box; 2 = crop again from the first mesh's bounds, as MediaPipe does when tracking.</summary>
     public int Passes { get; init; } = 2;
+    /// <summary>Further passes, up to this many in all, run while the crop's tilt is more than 5 degrees off the mesh's eye line.</summary>
+    public int MaxPasses { get; init; } = 4;
 }
