@@ -36,10 +36,11 @@ public sealed class ViewsPipeline(VisionEngine engine)
     static double TargetYaw(FaceView v) => v switch
     {
         FaceView.Front => 0,
-        FaceView.ThreeQuarterRight => 35,
-        FaceView.ThreeQuarterLeft => -35,
-        FaceView.ProfileRight => 80,
-        _ => -80,
+        // Measured yaw saturates near 45-50 degrees for true profiles (see docs/head-pose.md).
+        FaceView.ThreeQuarterRight => 28,
+        FaceView.ThreeQuarterLeft => -28,
+        FaceView.ProfileRight => 55,
+        _ => -55,
     };
 
     public async Task<ViewsOutcome> RunAsync(IReadOnlyList<EncodedImage> photos, string matting = "quality",
