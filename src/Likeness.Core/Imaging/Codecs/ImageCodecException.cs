@@ -1,7 +1,7 @@
 namespace Likeness.Imaging.Codecs;
 
 /// <summary>Base of every error the image codecs raise (bad input, failed encode, missing native library).</summary>
-public class ImageCodecException : Exception
+public class ImageCodecException : LikenessException
 {
     public ImageCodecException(string message, Exception? inner = null) : base(message, inner) { }
 }
