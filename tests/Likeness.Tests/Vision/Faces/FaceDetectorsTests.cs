@@ -41,6 +41,10 @@ public class FaceDetectorsTests
         Assert.IsType<YuNetDetector>(FaceDetectors.Create(sessions));
         Assert.IsType<YuNetDetector>(FaceDetectors.Create(sessions, " "));
         Assert.IsType<RetinaFaceDetector>(FaceDetectors.Create(sessions, "retinaface-mnet025"));
-        Assert.IsType<ScrfdDetector>(FaceDetectors.Create(sessions, "SCRFD-500M"));
+        var warnings = new List<string>();
+        Assert.IsType<RetinaFaceDetector>(FaceDetectors.Create(sessions, "retinaface-mnet025", warnings.Add));
+        Assert.Empty(warnings);
+        Assert.IsType<ScrfdDetector>(FaceDetectors.Create(sessions, "SCRFD-500M", warnings.Add));
+        Assert.Contains("NON-COMMERCIAL", Assert.Single(warnings));
     }
 }

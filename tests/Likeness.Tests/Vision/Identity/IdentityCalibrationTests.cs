@@ -8,7 +8,8 @@ namespace Likeness.Tests.Vision.Identity;
 
 /// <summary>
 /// The calibration run behind docs/identity-calibration.md: every model x channel order x flip variant over
-/// PAIRS.tsv (YuNet, dominant face, ArcFace alignment). Prints the table; asserts only that it ran.
+/// PAIRS.tsv (YuNet, dominant face, ArcFace alignment). Prints the table, and fails when a stored threshold no
+/// longer matches what calibration gives (the pipeline changed: recalibrate and update the doc).
 /// </summary>
 public class IdentityCalibrationTests(ITestOutputHelper output)
 {
@@ -50,6 +51,13 @@ public class IdentityCalibrationTests(ITestOutputHelper output)
         output.WriteLine(table.ToString());
         output.WriteLine(errors.ToString());
         Assert.Equal(8, scoresByVariant.Count);
+        foreach (var model in FaceEmbedders.Names)
+        {
+            var stored = IdentityThresholds.For(model);
+            var key = $"{model} {stored.ChannelOrder} {(stored.FlipAverage ? "flip" : "-")}";
+            var calibrated = VerificationCalibrator.Calibrate(scoresByVariant[key], same).BestAccuracy.Threshold;
+            Assert.True(Math.Abs(calibrated - stored.Threshold) < 0.005f, $"{key}: calibration now gives {calibrated:0.000}, IdentityThresholds stores {stored.Threshold:0.000}");
+        }
     }
 
     static string Row(string variant, float[] scores, List<bool> same)

@@ -37,10 +37,13 @@ public static class FaceDetectors
     }
 
     /// <summary>The detector named <paramref name="name"/>, or the default when null or empty.</summary>
-    public static IFaceDetector Create(IModelSessions sessions, string? name = null)
+    /// <param name="licenceWarning">Called with <see cref="FaceDetectorInfo.LicenceWarning"/> when the chosen weights are restricted (e.g. SCRFD).</param>
+    public static IFaceDetector Create(IModelSessions sessions, string? name = null, Action<string>? licenceWarning = null)
     {
         name = string.IsNullOrWhiteSpace(name) ? Default : name.Trim();
-        return Factories.TryGetValue(name, out var create) ? create(sessions) : throw UnknownDetector(name);
+        if (!Factories.TryGetValue(name, out var create)) throw UnknownDetector(name);
+        if (licenceWarning is not null && Describe(name).LicenceWarning is { } warning) licenceWarning(warning);
+        return create(sessions);
     }
 
     static ArgumentException UnknownDetector(string name) =>
