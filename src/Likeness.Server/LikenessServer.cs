@@ -73,6 +73,7 @@ public static class LikenessServer
         app.MapAssets();
         app.MapScenes();
         app.MapJobs();
+        app.MapCompose();
         return app;
     }
 

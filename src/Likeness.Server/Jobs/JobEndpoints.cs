@@ -31,6 +31,14 @@ public static class JobEndpoints
             .WithSummary("The job's output assets as a ZIP (for a batch: one folder per item, plus errors.json for failed items).");
     }
 
+    /// <summary>`POST /compose`: a one-shot compose job (same rules and answers as `POST /jobs` with kind "compose").</summary>
+    public static void MapCompose(this IEndpointRouteBuilder app) =>
+        app.MapPost("/compose", (System.Text.Json.JsonElement input, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                ClaimsPrincipal user, JobService jobs, LikenessDb db, CancellationToken ct) =>
+                Create(new CreateJobRequest(Kinds.ComposeKind.Name, input), idempotencyKey, user, jobs, db, ct))
+            .RequireAuthorization().WithTags("Jobs")
+            .WithSummary("Compose a person asset into a scene asset (or onto a '#RRGGBB' background) as a job; the result is a SCENE_IMAGE asset.");
+
     static async Task<IResult> Create(CreateJobRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         ClaimsPrincipal user, JobService jobs, LikenessDb db, CancellationToken ct)
     {

@@ -5,6 +5,15 @@ namespace Likeness.Server.Jobs;
 
 public static class JobsSetup
 {
+    /// <summary>The local engine: model store (user cache + LIKENESS_MODEL_MIRROR), shared ONNX sessions, pipelines.</summary>
+    public static IServiceCollection AddLikenessEngine(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => new Likeness.Models.ModelStore(Microsoft.Extensions.Options.Options.Create(new Likeness.Models.ModelStoreOptions())));
+        services.AddSingleton<Likeness.Inference.IModelSessions>(sp => new Likeness.Inference.ModelSessions(sp.GetRequiredService<Likeness.Models.ModelStore>()));
+        services.AddSingleton(sp => new Likeness.Pipelines.VisionEngine(sp.GetRequiredService<Likeness.Inference.IModelSessions>()));
+        return services;
+    }
+
     public static IServiceCollection AddLikenessJobs(this IServiceCollection services, IConfigurationSection jobs, IConfigurationSection webhooks)
     {
         services.Configure<JobOptions>(jobs);
@@ -20,6 +29,9 @@ public static class JobsSetup
         services.AddSingleton<IJobKind, DuplicateAssetKind>();
         services.AddSingleton<IJobStepHandler, VerifyAssetStep>();
         services.AddSingleton<IJobStepHandler, CopyAssetStep>();
+        services.AddSingleton<IJobKind, ComposeKind>();
+        services.AddSingleton<IJobStepHandler, ComposeStep>();
+        services.AddLikenessEngine();
         if (jobs.GetValue<bool>(nameof(JobOptions.EnableTestSteps)))
         {
             services.AddSingleton<IJobKind, TestStepsKind>();
