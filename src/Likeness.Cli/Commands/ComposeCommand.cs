@@ -80,6 +80,7 @@ public static class ComposeCommand
             var outArg = parse.GetValue(output);
             bool many = people.Count > 1;
             int failures = 0;
+            var summary = new List<string>();
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
             {
                 foreach (var file in people)
@@ -93,16 +94,19 @@ public static class ComposeCommand
                         Write(result, path, parse.GetValue(quality), parse.GetValue(report), many, file);
                         task.Value = 1;
                         task.Description = Markup.Escape($"{Path.GetFileName(file)} -> {path}");
-                        foreach (var w in result.Report.Warnings) AnsiConsole.MarkupLine($"[yellow]warning[/] {Markup.Escape(w)}");
+                        var r = result.Report;
+                        summary.Add($"[green]wrote[/] {Markup.Escape(path)} ({r.Width}x{r.Height}; face {r.FaceWidthFraction:P0} of width; identity {(r.IdentitySimilarity is { } sim ? $"{sim:0.00} vs threshold {r.IdentityThreshold:0.00}" : "not checked")})");
+                        foreach (var w in r.Warnings) summary.Add($"[yellow]warning[/] {Markup.Escape(w)}");
                     }
                     catch (LikenessException e)
                     {
                         failures++;
                         task.Description = $"[red]{Markup.Escape(Path.GetFileName(file))}: failed[/]";
-                        AnsiConsole.MarkupLine($"[red]error[/] {Markup.Escape(e.Message)}");
+                        summary.Add($"[red]error[/] {Markup.Escape(e.Message)}");
                     }
                 }
             });
+            foreach (var line in summary) AnsiConsole.MarkupLine(line);
             return failures == 0 ? 0 : failures == people.Count ? 2 : 1;
         });
         return command;
