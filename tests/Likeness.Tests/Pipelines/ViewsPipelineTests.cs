@@ -45,4 +45,16 @@ public class ViewsPipelineTests(ITestOutputHelper output)
         var left = filled.Single(v => v.View is FaceView.ThreeQuarterLeft or FaceView.ProfileLeft);
         Assert.True(left.Yaw < 0, "left views have the nose toward the left edge (negative yaw)");
     }
+
+    [SkippableFact]
+    public async Task Someone_else_among_the_photos_is_left_out_not_used_for_a_view()
+    {
+        var photos = new[] { "identity/angelina_jolie/img1.jpg", "identity/angelina_jolie/img6.jpg", "identity/angelina_jolie/img11.jpg", "portraits/3ddfa/test2.jpg" }
+            .Select(Engine.Shared).ToList();
+        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync(photos, "fast");
+        foreach (var s in outcome.Skipped) output.WriteLine(s);
+        Assert.Contains(outcome.Skipped, s => s.StartsWith("test2.jpg") && s.Contains("same person"));
+        Assert.DoesNotContain(outcome.Views, v => v.SourcePhoto == "test2.jpg");
+        Assert.NotNull(outcome.Views.Single(v => v.View == FaceView.Front).SourcePhoto);
+    }
 }

@@ -8,7 +8,7 @@ namespace Likeness.Pipelines.Views;
 /// <summary>The labelled contact sheet of the view set: one tile per view, missing views shown as such.</summary>
 public static class ContactSheet
 {
-    const int Tile = 256, Label = 28, Gap = 8;
+    const int Tile = 256, Label = 48, Gap = 8;
 
     public static RgbaImage Build(IReadOnlyList<ViewResult> results, IReadOnlyDictionary<FaceView, RgbaImage> images)
     {
@@ -25,8 +25,8 @@ public static class ContactSheet
                 Draw.FillRectangle(sheet, new Rect(x, y, Tile, Tile), new Rgba32(200, 200, 200));
                 Draw.DrawText(sheet, "MISSING", x + 80, y + Tile / 2 - 8, new Rgba32(150, 30, 30), 2);
             }
-            var text = ViewsPipeline.Label(r.View) + (r.Yaw is { } yaw ? $" {yaw:+0;-0}" : "");
-            Draw.DrawText(sheet, text, x + 4, y + Tile + 8, new Rgba32(20, 20, 20), 2);
+            Draw.DrawText(sheet, ViewsPipeline.Label(r.View), x + 4, y + Tile + 8, new Rgba32(20, 20, 20), 2);
+            if (r.Yaw is { } yaw) Draw.DrawText(sheet, $"yaw {yaw:+0;-0}", x + 4, y + Tile + 28, new Rgba32(90, 90, 90), 2);
         }
         return sheet;
     }

@@ -65,6 +65,8 @@ public sealed class ViewsPipeline(VisionEngine engine)
             catch (LikenessException e) { skipped.Add(e.Message); }
         }
 
+        await DropOtherPeopleAsync(candidates, skipped, ct);
+
         var results = new List<ViewResult>();
         var images = new Dictionary<FaceView, RgbaImage>();
         int done = 0;
@@ -85,6 +87,27 @@ public sealed class ViewsPipeline(VisionEngine engine)
                 Math.Round(best.C.Sharpness, 1), Math.Round(faceFraction, 3), null));
         }
         return new ViewsOutcome(results, skipped, ContactSheet.Build(results, images), images);
+    }
+
+    /// <summary>With 3+ photos, a photo whose face does not match the template of the others is someone else: leave it out.</summary>
+    async Task DropOtherPeopleAsync(List<(ViewCandidate C, RgbaImage Image)> candidates, List<string> skipped, CancellationToken ct)
+    {
+        if (candidates.Count < 3) return;
+        var embeddings = new List<Likeness.Vision.Identity.FaceEmbedding>();
+        foreach (var (c, image) in candidates) embeddings.Add(await engine.Identity.EmbedFaceAsync(image, c.Face, ct));
+        float threshold = engine.Identity.Settings.Threshold;
+        var outliers = new List<int>();
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            var others = Likeness.Vision.Identity.IdentityTemplate.FromEmbeddings(embeddings.Where((_, k) => k != i));
+            float sim = others.CosineSimilarity(embeddings[i]);
+            if (sim < threshold)
+            {
+                outliers.Add(i);
+                skipped.Add($"{candidates[i].C.Photo}: does not look like the same person as the other photos (similarity {sim:0.00} < {threshold:0.00}); left out");
+            }
+        }
+        foreach (var i in outliers.OrderByDescending(i => i)) candidates.RemoveAt(i);
     }
 
     /// <summary>Closest yaw first; then sharpness and face size break near-ties.</summary>
