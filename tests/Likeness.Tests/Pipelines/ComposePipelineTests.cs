@@ -58,13 +58,13 @@ public class ComposePipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Scene_and_background_together_are_refused()
+    public async Task Scene_and_background_together_are_refused()
     {
         var pipeline = new ComposePipeline(null!);
         var img = new Likeness.Pipelines.EncodedImage("x.png", [1, 2, 3]);
         var bg = new BackgroundSpec(new Rgba32(1, 1, 1), null, "#010101");
-        var e = Assert.ThrowsAsync<LikenessException>(() => pipeline.ComposeAsync(img, img, bg, new ComposeOptions()));
-        Assert.Contains("exactly one", e.Result.Message);
+        var e = await Assert.ThrowsAsync<LikenessException>(() => pipeline.ComposeAsync(img, img, bg, new ComposeOptions()));
+        Assert.Contains("exactly one", e.Message);
     }
 
     [Theory]

@@ -181,7 +181,7 @@ public class BodyPoseTests(ITestOutputHelper output)
         Assert.Equal(MoveNetPoseEstimator.LightningModel, (await PoseEstimators.DefaultAsync(sessions)).ModelName);
 
         var logger = new CapturingLogger();
-        var fallback = await PoseEstimators.DefaultAsync(new WithoutMoveNet(sessions), logger);
+        var fallback = await PoseEstimators.DefaultAsync(new WithoutModel(sessions, MoveNetPoseEstimator.LightningModel), logger);
         Assert.IsType<BodyPixSegmenter>(fallback);
         var warning = Assert.Single(logger.Messages);
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -192,7 +192,7 @@ public class BodyPoseTests(ITestOutputHelper output)
     [Fact]
     public void Unknown_pose_model_lists_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => PoseEstimators.Create(new WithoutMoveNet(null!), "openpose"));
+        var e = Assert.Throws<ArgumentException>(() => PoseEstimators.Create(new WithoutModel(null!, MoveNetPoseEstimator.LightningModel), "openpose"));
         Assert.Contains("movenet-lightning", e.Message);
         Assert.Contains("bodypix", e.Message);
     }
@@ -215,22 +215,4 @@ public class BodyPoseTests(ITestOutputHelper output)
     }
 
     /// <summary>Sessions where MoveNet lightning cannot be had, as on a machine without the mirror.</summary>
-    sealed class WithoutMoveNet(IModelSessions inner) : IModelSessions
-    {
-        public ValueTask<InferenceSession> GetAsync(string modelName, CancellationToken ct = default) =>
-            modelName == MoveNetPoseEstimator.LightningModel
-                ? throw new ModelUnavailableException(ModelManifest.Embedded.Get(modelName), [new ModelSourceAttempt(ModelSourceKind.Cache, "/nowhere", "missing")])
-                : inner.GetAsync(modelName, ct);
-
-        public string Sha256Of(string modelName) => inner.Sha256Of(modelName);
-    }
-
-    sealed class CapturingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Text)> Messages { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add((logLevel, formatter(state, exception)));
-    }
 }

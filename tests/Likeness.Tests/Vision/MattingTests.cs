@@ -154,23 +154,4 @@ public class MattingTests(MattingFixture fixture, ITestOutputHelper output) : IC
         Assert.Contains("person gate", logger.Messages.Single().Text);
         Assert.True(iou > 0.99, "on a portrait the gate drops nothing");
     }
-
-    sealed class WithoutModel(IModelSessions inner, string missing) : IModelSessions
-    {
-        public ValueTask<InferenceSession> GetAsync(string modelName, CancellationToken ct = default) =>
-            modelName == missing
-                ? throw new ModelUnavailableException(ModelManifest.Embedded.Get(modelName), [new ModelSourceAttempt(ModelSourceKind.Cache, "/nowhere", "missing")])
-                : inner.GetAsync(modelName, ct);
-
-        public string Sha256Of(string modelName) => inner.Sha256Of(modelName);
-    }
-
-    sealed class CapturingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Text)> Messages { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add((logLevel, formatter(state, exception)));
-    }
 }
