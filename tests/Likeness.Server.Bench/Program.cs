@@ -1,6 +1,6 @@
 // Server benchmark: `dotnet run -c Release --project tests/Likeness.Server.Bench -- [--seconds 30] [--connections 16] [--jobs 10000]`
 // Starts `likeness serve` as a separate process on a loopback port with a fresh data folder (SQLite, or
-// PostgreSQL with --connection), then measures GET /jobs/{id} and POST /jobs (enqueue) for --seconds each
+// PostgreSQL with --connection), then measures GET /jobs/{id}, POST /jobs (enqueue) and POST /compose (enqueue) for --seconds each
 // with --connections concurrent keep-alive clients, and the server's resident memory after --jobs jobs.
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -57,6 +57,12 @@ try
     var total = JsonDocument.Parse(await http.GetStringAsync("/jobs?pageSize=1")).RootElement.GetProperty("total").GetInt32();
     var succeeded = JsonDocument.Parse(await http.GetStringAsync("/jobs?status=succeeded&pageSize=1")).RootElement.GetProperty("total").GetInt32();
     Console.WriteLine($"after {total} jobs ({succeeded} succeeded, {queued} still queued, {start.Elapsed.TotalSeconds:0} s to create and drain the rest): server RSS {Rss(server.Id)} MB");
+
+    // Last, because every accepted compose job then runs the engine (fast matting, colour background) on the same
+    // cores: this is the enqueue rate while the server is also working, not an idle-server figure.
+    var person = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(SamplePath("astronaut.png"))), "file", "astronaut.png" }, { new StringContent("HEADSHOT"), "type" } };
+    var personId = JsonDocument.Parse(await (await http.PostAsync("/assets", person)).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+    await Run("POST /compose (enqueue)", () => http.PostAsJsonAsync("/compose", new { personAssetId = personId, background = "#336699", matting = "fast" }));
 }
 finally
 {
@@ -87,6 +93,13 @@ async Task<int> Run(string name, Func<Task<HttpResponseMessage>> request)
     double P(double q) => all[Math.Min(all.Count - 1, (int)(q * all.Count))];
     Console.WriteLine($"{name,-22} {all.Count / deadline.Elapsed.TotalSeconds,8:0} req/s   p50 {P(0.50),6:0.0} ms   p99 {P(0.99),6:0.0} ms   errors {errors}");
     return all.Count;
+}
+
+static string SamplePath(string name)
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "samples", name))) return Path.Combine(dir.FullName, "samples", name);
+    throw new FileNotFoundException($"samples/{name} not found above {AppContext.BaseDirectory}; run the bench from the repository.");
 }
 
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
