@@ -1,6 +1,7 @@
 using Likeness.Imaging;
 using Likeness.Imaging.Blending;
 using Likeness.Imaging.Filters;
+using Likeness.Imaging.Transforms;
 
 namespace Likeness.Compositing;
 
@@ -14,20 +15,29 @@ public static class LightWrap
     {
         if (strength <= 0 || radius <= 0) return;
         var alpha = personLayer.ExtractAlpha();
-        var blurredScene = scene.GaussianBlur(radius);
-        var blurredAlpha = alpha.GaussianBlur(radius);
-        var p = personLayer.Data;
-        var s = blurredScene.Data;
-        for (int i = 0; i < alpha.Data.Length; i++)
+        if (PersonLayout.CutoutBoxOf(alpha, threshold: 0) is not { } box) return;
+        // Only the person's pixels change, so blurring a window one kernel radius wider than them gives
+        // the same values as blurring the whole scene, at a fraction of the cost.
+        int margin = (int)MathF.Ceiling(3 * radius) + 1;
+        var window = box.Inflate(margin, margin).Intersect(new Rect(0, 0, scene.Width, scene.Height));
+        var blurredScene = scene.Crop(window).GaussianBlur(radius);
+        var blurredAlpha = alpha.Crop(window).GaussianBlur(radius);
+        for (int y = box.Y; y < box.Bottom; y++)
         {
-            float a = alpha.Data[i];
-            if (a <= 0) continue;
-            // Strongest just inside the edge, where the blurred matte has dropped below the matte.
-            float wrap = Math.Clamp((a - blurredAlpha.Data[i]) * 2, 0, 1) * strength;
-            if (wrap <= 0) continue;
-            int o = i * 4;
-            for (int c = 0; c < 3; c++)
-                p[o + c] = (byte)Math.Clamp(p[o + c] + (s[o + c] - p[o + c]) * wrap + 0.5f, 0, 255);
+            var a = alpha.Row(y);
+            var ba = blurredAlpha.Row(y - window.Y);
+            var p = personLayer.Row(y);
+            var s = blurredScene.Row(y - window.Y);
+            for (int x = box.X; x < box.Right; x++)
+            {
+                if (a[x] <= 0) continue;
+                // Strongest just inside the edge, where the blurred matte has dropped below the matte.
+                float wrap = Math.Clamp((a[x] - ba[x - window.X]) * 2, 0, 1) * strength;
+                if (wrap <= 0) continue;
+                int o = x * 4, so = (x - window.X) * 4;
+                for (int c = 0; c < 3; c++)
+                    p[o + c] = (byte)Math.Clamp(p[o + c] + (s[so + c] - p[o + c]) * wrap + 0.5f, 0, 255);
+            }
         }
     }
 }

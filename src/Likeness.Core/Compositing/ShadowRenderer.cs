@@ -28,17 +28,34 @@ public static class ShadowRenderer
         float height = box.Value.Height;
         double angle = options.DirectionDegrees * Math.PI / 180;
         double dx = Math.Cos(angle) * options.Length * height, dy = Math.Sin(angle) * options.Length * height;
-        var shifted = personAlpha.WarpAffine(AffineTransform.Translation(dx, dy), scene.Width, scene.Height, Imaging.BorderMode.Replicate);
-        var shadow = shifted.GaussianBlur(Math.Max(0.5f, options.Softness * height));
-        var d = scene.Data;
-        for (int i = 0; i < shadow.Data.Length; i++)
+        float sigma = Math.Max(0.5f, options.Softness * height);
+
+        // The shadow is zero beyond one kernel radius of the (shifted) matte, so only that window is
+        // warped and blurred; the result is the same as for the whole scene. The unshifted box is included
+        // because the replicated border can carry the matte of a person cut by the frame edge.
+        var full = new Rect(0, 0, scene.Width, scene.Height);
+        var any = PersonLayout.CutoutBoxOf(personAlpha, threshold: 0)!.Value;
+        var moved = new Rect(any.X + (int)Math.Floor(dx) - 1, any.Y + (int)Math.Floor(dy) - 1, any.Width + 3, any.Height + 3);
+        int radius = (int)MathF.Ceiling(3 * sigma) + 1;
+        var window = Union(any, moved).Inflate(radius, radius).Intersect(full);
+        if (window.IsEmpty) return;
+        var shifted = personAlpha.WarpAffine(AffineTransform.Translation(dx - window.X, dy - window.Y), window.Width, window.Height, Imaging.BorderMode.Replicate);
+        var shadow = shifted.GaussianBlur(sigma);
+        for (int y = 0; y < window.Height; y++)
         {
-            float k = 1 - options.Opacity * shadow.Data[i];
-            if (k >= 1) continue;
-            int o = i * 4;
-            d[o] = (byte)(d[o] * k + 0.5f);
-            d[o + 1] = (byte)(d[o + 1] * k + 0.5f);
-            d[o + 2] = (byte)(d[o + 2] * k + 0.5f);
+            var d = scene.Row(window.Y + y);
+            var sh = shadow.Row(y);
+            for (int x = 0; x < window.Width; x++)
+            {
+                float k = 1 - options.Opacity * sh[x];
+                if (k >= 1) continue;
+                int o = (window.X + x) * 4;
+                d[o] = (byte)(d[o] * k + 0.5f);
+                d[o + 1] = (byte)(d[o + 1] * k + 0.5f);
+                d[o + 2] = (byte)(d[o + 2] * k + 0.5f);
+            }
         }
     }
+
+    static Rect Union(Rect a, Rect b) => Rect.FromEdges(Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Max(a.Right, b.Right), Math.Max(a.Bottom, b.Bottom));
 }

@@ -49,6 +49,45 @@ public class CompositorTests
         Assert.Equal(200, r.Image[10, 10].R);
     }
 
+    [Theory]
+    [InlineData(0.5, 0.55, 60)]   // inside the scene
+    [InlineData(0.05, 1.0, 180)]  // cut by the left and bottom edges, shadow thrown left out of the frame
+    [InlineData(0.95, 0.5, -45)]  // at the right edge, shadow thrown up
+    public void The_shadow_fades_smoothly_with_no_hard_edge_anywhere(double x, double y, float direction)
+    {
+        // The shadow is computed in a window around the person; a window that is too small would cut it off
+        // with a visible step. On a flat scene every step between neighbours outside the person stays small.
+        var (person, alpha) = BluePersonOnGrey();
+        var scene = RgbaImage.Filled(400, 200, new Rgba32(200, 200, 200));
+        var placement = PlacementPlanner.Explicit(PersonLayout.From(alpha, null), 400, 200, new PersonPosition(x, y, 0.9));
+        var shadow = new ShadowOptions { DirectionDegrees = direction, Length = 0.15f, Softness = 0.05f, Opacity = 0.8f };
+        var r = Compositor.Render(scene, person, alpha, placement, new CompositeOptions { Harmonize = 0, LightWrap = 0, Shadow = shadow });
+        int darkened = 0, maxStep = 0;
+        for (int py = 1; py < 200; py++)
+        for (int px = 1; px < 400; px++)
+        {
+            if (r.PersonMask[px, py] > 0 || r.PersonMask[px - 1, py] > 0 || r.PersonMask[px, py - 1] > 0) continue;
+            if (r.Image[px, py].R < 200) darkened++;
+            maxStep = Math.Max(maxStep, Math.Max(Math.Abs(r.Image[px, py].R - r.Image[px - 1, py].R), Math.Abs(r.Image[px, py].R - r.Image[px, py - 1].R)));
+        }
+        Assert.True(darkened > 500, $"a shadow was drawn ({darkened} px)");
+        Assert.True(maxStep <= 12, $"largest step between neighbours outside the person: {maxStep}");
+    }
+
+    [Fact]
+    public void Light_wrap_tints_only_the_person_edge_with_the_nearby_scene()
+    {
+        var (person, alpha) = BluePersonOnGrey();
+        var scene = RgbaImage.Filled(200, 100, new Rgba32(250, 250, 0));
+        var placement = PlacementPlanner.Explicit(PersonLayout.From(alpha, null), 200, 100, new PersonPosition(0.5, 0.6, 0.8));
+        var plain = Compositor.Render(scene, person, alpha, placement, new CompositeOptions { Harmonize = 0, LightWrap = 0, Shadow = new() { Enabled = false } });
+        var wrapped = Compositor.Render(scene, person, alpha, placement, new CompositeOptions { Harmonize = 0, LightWrap = 1, Shadow = new() { Enabled = false } });
+        // Person spans x 80..120: the edge column takes the scene's yellow, the centre keeps the person's blue.
+        Assert.True(wrapped.Image[81, 60].R > plain.Image[81, 60].R + 20, $"edge {plain.Image[81, 60]} -> {wrapped.Image[81, 60]}");
+        Assert.Equal(plain.Image[100, 60], wrapped.Image[100, 60]);
+        Assert.Equal(plain.Image[10, 10], wrapped.Image[10, 10]);
+    }
+
     [Fact]
     public void Person_pixels_land_where_the_placement_says()
     {
