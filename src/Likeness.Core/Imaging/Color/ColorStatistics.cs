@@ -1,4 +1,5 @@
 using System.Numerics;
+using Likeness.Imaging.Internal;
 
 namespace Likeness.Imaging.Color;
 
@@ -21,23 +22,36 @@ public static class ColorStatistics
     static ChannelStatistics Compute(RgbaImage img, FloatPlane? weights, Func<Rgba32, Vector3> value)
     {
         CheckSize(img, weights);
-        var pixels = img.Pixels;
-        double sw = 0, s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0;
-        for (int i = 0; i < pixels.Length; i++)
+        var total = new double[7];
+        ParallelRows.For(img.Height, img.PixelCount, (first, end) =>
         {
-            double w = weights is null ? 1 : weights.Data[i];
-            if (!(w > 0)) continue;
-            var v = value(pixels[i]);
-            sw += w;
-            s0 += w * v.X; s1 += w * v.Y; s2 += w * v.Z;
-            q0 += w * v.X * v.X; q1 += w * v.Y * v.Y; q2 += w * v.Z * v.Z;
-        }
-        if (sw <= 0) return default;
-        double m0 = s0 / sw, m1 = s1 / sw, m2 = s2 / sw;
+            double sw = 0, s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0;
+            for (int y = first; y < end; y++)
+            {
+                var row = img.PixelRow(y);
+                var wr = weights is null ? default : weights.Row(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    double w = weights is null ? 1 : wr[x];
+                    if (!(w > 0)) continue;
+                    var v = value(row[x]);
+                    sw += w;
+                    s0 += w * v.X; s1 += w * v.Y; s2 += w * v.Z;
+                    q0 += w * v.X * v.X; q1 += w * v.Y * v.Y; q2 += w * v.Z * v.Z;
+                }
+            }
+            lock (total)
+            {
+                total[0] += sw; total[1] += s0; total[2] += s1; total[3] += s2; total[4] += q0; total[5] += q1; total[6] += q2;
+            }
+        });
+        double sumW = total[0];
+        if (sumW <= 0) return default;
+        double m0 = total[1] / sumW, m1 = total[2] / sumW, m2 = total[3] / sumW;
         return new ChannelStatistics(
             new Vector3((float)m0, (float)m1, (float)m2),
-            new Vector3(Std(q0 / sw, m0), Std(q1 / sw, m1), Std(q2 / sw, m2)),
-            sw);
+            new Vector3(Std(total[4] / sumW, m0), Std(total[5] / sumW, m1), Std(total[6] / sumW, m2)),
+            sumW);
     }
 
     static float Std(double meanOfSquares, double mean) => (float)Math.Sqrt(Math.Max(0, meanOfSquares - mean * mean));

@@ -18,13 +18,27 @@ public static class Warping
         var pixels = src.Data;
         int sw = src.Width, sh = src.Height;
         var borderValue = Premultiplied(borderColor);
+        // With a constant border, output pixels whose samples all fall outside the source are the border
+        // colour; only the source's footprint needs sampling (a person placed into a large scene covers little of it).
+        var footprint = border == BorderMode.Constant ? Footprint(srcToDst, sw, sh, width, height) : new Rect(0, 0, width, height);
+        Span<byte> outside = stackalloc byte[4];
+        Store(borderValue, outside);
+        uint outsidePixel = BitConverter.ToUInt32(outside);
 
         ParallelRows.For(height, (long)width * height, (first, end) =>
         {
             for (int y = first; y < end; y++)
             {
                 var row = dst.Row(y);
-                for (int x = 0; x < width; x++)
+                if (y < footprint.Y || y >= footprint.Bottom)
+                {
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(row).Fill(outsidePixel);
+                    continue;
+                }
+                var pixels32 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(row);
+                pixels32[..footprint.X].Fill(outsidePixel);
+                pixels32[footprint.Right..].Fill(outsidePixel);
+                for (int x = footprint.X; x < footprint.Right; x++)
                 {
                     double fx = inv.A * x + inv.B * y + inv.C;
                     double fy = inv.D * x + inv.E * y + inv.F;
@@ -34,6 +48,21 @@ public static class Warping
             }
         });
         return dst;
+    }
+
+    /// <summary>The output pixels that can sample the source: its bounds one pixel wider, mapped, rounded outwards.</summary>
+    static Rect Footprint(AffineTransform srcToDst, int sw, int sh, int width, int height)
+    {
+        Span<Vector2> corners = [srcToDst.Apply(new(-1, -1)), srcToDst.Apply(new(sw, -1)), srcToDst.Apply(new(-1, sh)), srcToDst.Apply(new(sw, sh))];
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        foreach (var c in corners)
+        {
+            if (!float.IsFinite(c.X) || !float.IsFinite(c.Y)) return new Rect(0, 0, width, height);
+            (minX, minY, maxX, maxY) = (Math.Min(minX, c.X), Math.Min(minY, c.Y), Math.Max(maxX, c.X), Math.Max(maxY, c.Y));
+        }
+        static int Clamp(double v, int hi) => (int)Math.Clamp(v, 0, hi);
+        return Rect.FromEdges(Clamp(Math.Floor(minX) - 1, width), Clamp(Math.Floor(minY) - 1, height),
+            Clamp(Math.Ceiling(maxX) + 2, width), Clamp(Math.Ceiling(maxY) + 2, height));
     }
 
     /// <inheritdoc cref="WarpAffine(RgbaImage, AffineTransform, int, int, BorderMode, Rgba32)"/>
