@@ -22,15 +22,16 @@ public static class Harmonizer
         strength = Math.Clamp(strength, 0, 1);
         var alpha = personLayer.ExtractAlpha();
         var surround = SurroundWeights(alpha);
-        var before = ColorStatistics.Lab(personLayer, alpha);
-        var target = ColorStatistics.Lab(scene, surround);
+        int step = personLayer.PixelCount >= 1_000_000 ? 2 : 1;
+        var before = ColorStatistics.Lab(personLayer, alpha, step);
+        var target = ColorStatistics.Lab(scene, surround, step);
         if (strength == 0 || before.IsEmpty || target.IsEmpty) return new HarmonizeResult(before, target, before);
 
         // Means move with full strength; standard deviations only partly (see ContrastShare).
         var partialTarget = new ChannelStatistics(target.Mean,
             before.StdDev + (target.StdDev - before.StdDev) * ContrastShare, target.TotalWeight);
         new LabStatisticsTransfer(before, partialTarget, strength).Apply(personLayer, alpha);
-        var after = ColorStatistics.Lab(personLayer, alpha);
+        var after = ColorStatistics.Lab(personLayer, alpha, step);
         return new HarmonizeResult(before, target, after);
     }
 

@@ -13,24 +13,26 @@ public static class ColorStatistics
 {
     /// <summary>RGB statistics in 0..255, each pixel weighted by <paramref name="weights"/> (e.g. a mask; null = all 1).</summary>
     public static ChannelStatistics Rgb(RgbaImage img, FloatPlane? weights = null) =>
-        Compute(img, weights, p => new Vector3(p.R, p.G, p.B));
+        Compute(img, weights, p => new Vector3(p.R, p.G, p.B), 1);
 
     /// <summary>CIELAB statistics, each pixel weighted by <paramref name="weights"/> (null = all 1).</summary>
-    public static ChannelStatistics Lab(RgbaImage img, FloatPlane? weights = null) =>
-        Compute(img, weights, p => CieLab.FromRgb(p).ToVector3());
+    /// <param name="step">Sample every step-th pixel of every step-th row: on megapixel images the statistics barely move, the cost drops by step².</param>
+    public static ChannelStatistics Lab(RgbaImage img, FloatPlane? weights = null, int step = 1) =>
+        Compute(img, weights, p => CieLab.FromRgb(p).ToVector3(), step);
 
-    static ChannelStatistics Compute(RgbaImage img, FloatPlane? weights, Func<Rgba32, Vector3> value)
+    static ChannelStatistics Compute(RgbaImage img, FloatPlane? weights, Func<Rgba32, Vector3> value, int step)
     {
+        step = Math.Max(1, step);
         CheckSize(img, weights);
         var total = new double[7];
         ParallelRows.For(img.Height, img.PixelCount, (first, end) =>
         {
             double sw = 0, s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0;
-            for (int y = first; y < end; y++)
+            for (int y = (first + step - 1) / step * step; y < end; y += step)
             {
                 var row = img.PixelRow(y);
                 var wr = weights is null ? default : weights.Row(y);
-                for (int x = 0; x < row.Length; x++)
+                for (int x = 0; x < row.Length; x += step)
                 {
                     double w = weights is null ? 1 : wr[x];
                     if (!(w > 0)) continue;
