@@ -7,6 +7,23 @@ namespace Likeness.Tests.Imaging;
 public class ColorTests
 {
     [Fact]
+    public void Sampled_Lab_statistics_match_the_full_ones_on_a_large_image()
+    {
+        var rnd = new Random(7);
+        var img = new RgbaImage(1200, 1000);
+        for (int y = 0; y < img.Height; y++)
+        for (int x = 0; x < img.Width; x++)
+            img[x, y] = new Rgba32((byte)(x * 255 / 1200), (byte)rnd.Next(60, 200), (byte)(y * 255 / 1000));
+        var weights = new FloatPlane(1200, 1000);
+        for (int y = 100; y < 900; y++) for (int x = 300; x < 1100; x++) weights[x, y] = (x - 299) / 800f;
+        var full = ColorStatistics.Lab(img, weights);
+        var sampled = ColorStatistics.Lab(img, weights, step: 2);
+        Assert.True(System.Numerics.Vector3.Distance(full.Mean, sampled.Mean) < 0.5f, $"{full.Mean} vs {sampled.Mean}");
+        Assert.True(System.Numerics.Vector3.Distance(full.StdDev, sampled.StdDev) < 0.5f, $"{full.StdDev} vs {sampled.StdDev}");
+        Assert.InRange(sampled.TotalWeight, full.TotalWeight / 4 * 0.9, full.TotalWeight / 4 * 1.1);
+    }
+
+    [Fact]
     public void Srgb_curve_known_values()
     {
         Assert.Equal(0.214041f, Srgb.ToLinear(0.5f), 5);
