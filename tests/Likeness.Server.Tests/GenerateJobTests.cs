@@ -146,6 +146,23 @@ public sealed class GenerateJobTests : IClassFixture<ProviderServerFixture>
     }
 
     [Fact]
+    public async Task Canceling_the_job_cancels_the_request_at_fal()
+    {
+        server.Fal.Script = ["IN_PROGRESS"];
+        var alice = server.Alice();
+        var created = await (await alice.PostJson("/jobs", new { kind = "generate", input = new { operation = "text-to-image", prompt = "cancel me" } })).Json(HttpStatusCode.Accepted);
+        var requestId = await WaitForFalRequestAsync("cancel me");
+
+        await (await alice.PostAsync($"/jobs/{created.Id()}/cancel", null)).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(created.Id());
+        Assert.Equal("canceled", job.GetProperty("status").GetString());
+        Assert.True(server.Fal.Jobs[requestId].Canceled, "the provider request was not canceled");
+        await using var db = server.Db();
+        var jobId = created.Id();
+        Assert.Equal(CostOutcome.Canceled, (await db.GenerationLogs.SingleAsync(g => g.JobId == jobId)).Outcome);
+    }
+
+    [Fact]
     public async Task Replicate_webhooks_are_idempotent_and_bad_bodies_are_400()
     {
         var anonymous = server.Client(null);
