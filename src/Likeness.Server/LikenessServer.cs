@@ -6,6 +6,7 @@ using Likeness.Server.Data;
 using Likeness.Server.Identities;
 using Likeness.Server.Imaging;
 using Likeness.Server.Jobs;
+using Likeness.Server.Providers;
 using Likeness.Server.Scenes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
@@ -60,6 +61,7 @@ public static class LikenessServer
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddLikenessJobs(config.GetSection("Jobs"), config.GetSection("Webhooks"));
+        services.AddLikenessServerProviders(builder.Configuration, dataPath);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -74,6 +76,7 @@ public static class LikenessServer
         app.MapScenes();
         app.MapJobs();
         app.MapCompose();
+        app.MapProviderWebhooks();
         return app;
     }
 

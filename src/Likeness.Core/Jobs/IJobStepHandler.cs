@@ -26,6 +26,9 @@ public interface IJobKind
 
     /// <summary>Returns a clear message when the input cannot run, or null when it is acceptable.</summary>
     Task<string?> ValidateAsync(System.Text.Json.JsonElement input, JobOwner owner, CancellationToken cancellationToken);
+
+    /// <summary>HTTP status for a rejected input: 400 by default; 422 for kinds whose refusals depend on server state (assets, providers).</summary>
+    int InvalidInputStatus => 400;
 }
 
 public sealed record JobOwner(Guid UserId);

@@ -14,6 +14,8 @@ public static class NativeLibraries
     public const string TurboJpeg = "turbojpeg";
     public const string Png = "png16";
     public const string WebP = "webp";
+    /// <summary>OpenSSL 3's libcrypto (every .NET on Linux needs it already); used for Ed25519, which .NET does not expose.</summary>
+    public const string Crypto = "crypto";
 
     /// <summary>Environment variable naming the ONNX Runtime shared library file.</summary>
     public const string OrtPathVariable = "LIKENESS_ORT_PATH";
@@ -24,6 +26,7 @@ public static class NativeLibraries
         [TurboJpeg] = ["libturbojpeg.so.0", "libturbojpeg.so", "turbojpeg.dll", "libturbojpeg.dylib"],
         [Png] = ["libpng16.so.16", "libpng16.so", "libpng16.dll", "libpng16.dylib"],
         [WebP] = ["libwebp.so.7", "libwebp.so", "libwebp.dll", "libwebp.dylib"],
+        [Crypto] = ["libcrypto.so.3", "libcrypto.so", "libcrypto-3-x64.dll", "libcrypto.3.dylib"],
     };
 
     static readonly object Gate = new();
@@ -101,6 +104,7 @@ public static class NativeLibraries
         TurboJpeg => "libturbojpeg not found: `apt-get install libturbojpeg0` (or run tools/install.sh)",
         Png => "libpng16 not found: `apt-get install libpng16-16`",
         WebP => "libwebp not found: `apt-get install libwebp7`",
+        Crypto => "OpenSSL 3 libcrypto not found: `apt-get install libssl3`",
         _ => $"native library {name} not found",
     };
 }

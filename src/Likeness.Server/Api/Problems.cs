@@ -20,6 +20,10 @@ public static class Problems
         TypedResults.ValidationProblem(errors.ToDictionary(), detail: errors.Summary(), title: "The request has invalid fields");
 
     public static ValidationProblem Invalid(string field, string message) => Invalid(new Errors().Add(field, message));
+
+    /// <summary>Field errors with another status than 400 (e.g. 422 when the input names things this server does not have).</summary>
+    public static IResult Invalid(Errors errors, int status) => status == 400 ? Invalid(errors)
+        : TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary()) { Status = status, Title = "The request has invalid fields", Detail = errors.Summary() });
 }
 
 /// <summary>Collects field errors; empty means valid.</summary>

@@ -1,4 +1,6 @@
 using Likeness.Jobs;
+using Likeness.Providers;
+using Likeness.Providers.Costs;
 
 namespace Likeness.Server.Data;
 
@@ -211,15 +213,28 @@ public sealed class WebhookDelivery
     public DateTime? DeliveredAt { get; set; }
 }
 
-/// <summary>Provider usage and estimated cost of generation work, for cloud providers.</summary>
+/// <summary>
+/// The cost ledger: one row per provider route tried (see Likeness.Providers.Costs.CostEntry), written by
+/// DbCostLedger. Never holds secrets. JobId/StepId are set when the call ran as a job step.
+/// </summary>
 public sealed class GenerationLog
 {
     public Guid Id { get; set; }
-    public Guid JobId { get; set; }
+    /// <summary>The budget key: the user's name (budgets are configured per name).</summary>
+    public required string UserId { get; set; }
+    public Guid? JobId { get; set; }
     public Guid? StepId { get; set; }
     public required string Provider { get; set; }
     public required string Model { get; set; }
+    public GenerationOperation Operation { get; set; }
+    public CostOutcome Outcome { get; set; }
     public double Units { get; set; }
+    public PriceUnit Unit { get; set; }
     public decimal EstimatedUsd { get; set; }
+    public long DurationMs { get; set; }
+    public FailureKind? Failure { get; set; }
+    public string? Reason { get; set; }
+    public string? RequestId { get; set; }
+    public int HttpAttempts { get; set; }
     public DateTime CreatedAt { get; set; }
 }

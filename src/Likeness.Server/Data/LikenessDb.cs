@@ -30,6 +30,10 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
         conventions.Properties<AssetType>().HaveConversion<string>().HaveMaxLength(24);
         conventions.Properties<CompositeMode>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<DeliveryStatus>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<Likeness.Providers.GenerationOperation>().HaveConversion<string>().HaveMaxLength(24);
+        conventions.Properties<Likeness.Providers.Costs.CostOutcome>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<Likeness.Providers.Costs.PriceUnit>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<Likeness.Providers.FailureKind>().HaveConversion<string>().HaveMaxLength(24);
         conventions.Properties<decimal>().HavePrecision(18, 6);
     }
 
@@ -61,6 +65,7 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
         model.Entity<JobEvent>().HasIndex(e => new { e.JobId, e.Id });
         model.Entity<WebhookDelivery>().HasIndex(d => new { d.Status, d.NextAttemptAt });
         model.Entity<GenerationLog>().HasIndex(g => g.JobId);
+        model.Entity<GenerationLog>().HasIndex(g => new { g.UserId, g.CreatedAt });
     }
 
     sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(

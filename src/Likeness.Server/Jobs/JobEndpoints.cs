@@ -43,7 +43,7 @@ public static class JobEndpoints
         ClaimsPrincipal user, JobService jobs, LikenessDb db, CancellationToken ct)
     {
         var result = await jobs.CreateAsync(user.UserId(), request, idempotencyKey, ct);
-        if (result.Errors is { } errors) return Problems.Invalid(errors);
+        if (result.Errors is { } errors) return Problems.Invalid(errors, result.ErrorStatus);
         if (result.Conflict is { } conflict) return Problems.Unprocessable("Idempotency-Key reused", conflict);
         var dto = JobDto.From(result.Job!, await JobService.CountsAsync(db, result.Job!, ct));
         return result.Created ? TypedResults.Accepted($"/jobs/{dto.Id}", dto) : TypedResults.Ok(dto);

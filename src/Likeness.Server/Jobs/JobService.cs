@@ -13,7 +13,7 @@ namespace Likeness.Server.Jobs;
 public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, IJobQueue queue,
     JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options)
 {
-    public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null);
+    public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null, int ErrorStatus = 400);
 
     public async Task<CreateResult> CreateAsync(Guid owner, CreateJobRequest request, string? idempotencyKey, CancellationToken ct)
     {
@@ -38,7 +38,7 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
             if (inputs[i].ValueKind != JsonValueKind.Object) { errors.Add(field, "must be a JSON object."); continue; }
             if (await kind.ValidateAsync(inputs[i], new JobOwner(owner), ct) is { } problem) errors.Add(field, problem);
         }
-        if (errors.Any) return new CreateResult(null, false, errors);
+        if (errors.Any) return new CreateResult(null, false, errors, ErrorStatus: kind.InvalidInputStatus);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, Json.Options))));
         await using var db = await dbFactory.CreateDbContextAsync(ct);

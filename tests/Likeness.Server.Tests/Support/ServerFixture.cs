@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Likeness.Server.Tests.Support;
 
 /// <summary>A real server on a loopback port with its own data folder and database, and two users (Alice, Bob).</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
     public WebApplication App { get; private set; } = null!;
@@ -26,12 +26,16 @@ public sealed class ServerFixture : IAsyncLifetime
         ["Likeness:Webhooks:PollInterval"] = "00:00:00.100",
     };
 
-    public async Task InitializeAsync()
+    /// <summary>Configuration and address of the server; fixtures that need more (fake providers) override these.</summary>
+    protected virtual Task<Dictionary<string, string?>> SettingsAsync() => Task.FromResult(FastSettings());
+    protected virtual string Urls => "http://127.0.0.1:0";
+
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
         App = await LikenessServer.StartAsync(new ServerSettings
         {
-            Urls = "http://127.0.0.1:0", DataPath = DataPath, Database = Database.Options, Configuration = FastSettings(),
+            Urls = Urls, DataPath = DataPath, Database = Database.Options, Configuration = await SettingsAsync(),
         });
         BaseAddress = new Uri(LikenessServer.Addresses(App).First());
         var tokens = App.Services.GetRequiredService<TokenService>();
@@ -53,7 +57,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public LikenessDb Db() => App.Services.GetRequiredService<IDbContextFactory<LikenessDb>>().CreateDbContext();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

@@ -20,6 +20,9 @@ public sealed record CostEntry
     public string? Reason { get; init; }
     public string? RequestId { get; init; }
     public int HttpAttempts { get; init; }
+    /// <summary>Set when the call ran as a job step (<see cref="GenerationContext.JobId"/>).</summary>
+    public Guid? JobId { get; init; }
+    public Guid? StepId { get; init; }
 }
 
 /// <summary>Append-only record of every provider call, queried for per-user spend.</summary>

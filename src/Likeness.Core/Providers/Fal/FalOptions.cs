@@ -15,6 +15,10 @@ public sealed class FalOptions : ProviderOptions
     /// <summary>When set, sent as fal_webhook=; polling then slows to <see cref="WebhookPollInterval"/> as a safety net.</summary>
     public string? WebhookUrl { get; set; }
     public TimeSpan WebhookPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Where fal publishes the Ed25519 keys that sign its webhooks (a JWKS).</summary>
+    public string WebhookJwksUrl { get; set; } = "https://rest.alpha.fal.ai/.well-known/jwks.json";
+    /// <summary>Refuse webhooks whose signature does not verify against <see cref="WebhookJwksUrl"/>.</summary>
+    public bool VerifyWebhooks { get; set; } = true;
 
     public int InferenceSteps { get; set; } = 28;
     public double GuidanceScale { get; set; } = 3.5;

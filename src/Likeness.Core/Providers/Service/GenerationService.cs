@@ -145,6 +145,8 @@ public sealed class GenerationService : IGenerationService
             Reason = reason,
             RequestId = call?.RequestId,
             HttpAttempts = call?.HttpAttempts ?? 0,
+            JobId = context.JobId,
+            StepId = context.StepId,
         }, CancellationToken.None);
 
     static FailureKind SkipKind(IGenerativeProvider provider, string model, GenerationRequest request)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
+using Likeness.Providers.Webhooks;
 using Microsoft.AspNetCore.Http;
 
 namespace Likeness.Providers.Tests.Fakes;
@@ -33,6 +34,8 @@ public sealed class FakeFal : IAsyncDisposable
     public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet"];
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
     public string FilesBase => Server.Root + "/files";
+    /// <summary>When set, webhooks carry fal's X-Fal-Webhook-* Ed25519 signature made with this private key.</summary>
+    public (byte[] PrivateKey, string UserId)? WebhookSigner { get; set; }
 
     public static async Task<FakeFal> StartAsync(ManualClock clock)
     {
@@ -135,8 +138,24 @@ public sealed class FakeFal : IAsyncDisposable
         var job = _jobs[requestId];
         var payload = status == "OK" ? ResultFor(job.Model).Replace("{files}", FilesBase) : "null";
         var body = $"{{\"request_id\": \"{requestId}\", \"gateway_request_id\": \"{requestId}\", \"status\": \"{status}\", \"payload\": {payload}, \"error\": {(status == "OK" ? "null" : "\"boom\"")}}}";
+        return await PostWebhookAsync(overrideUrl ?? job.Webhook!, requestId, body);
+    }
+
+    /// <summary>Posts a webhook body as fal would (signed when <see cref="WebhookSigner"/> is set).</summary>
+    public async Task<HttpResponseMessage> PostWebhookAsync(string url, string requestId, string body)
+    {
         using var http = new HttpClient();
-        return await http.PostAsync(overrideUrl ?? job.Webhook, new StringContent(body, Encoding.UTF8, "application/json"));
+        var content = new StringContent(body, Encoding.UTF8, "application/json");
+        if (WebhookSigner is var (key, user))
+        {
+            // Wall-clock time, as fal's: the receiver checks it against its own clock.
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            content.Headers.Add(FalWebhookHeaders.RequestIdHeader, requestId);
+            content.Headers.Add(FalWebhookHeaders.UserIdHeader, user);
+            content.Headers.Add(FalWebhookHeaders.TimestampHeader, timestamp);
+            content.Headers.Add(FalWebhookHeaders.SignatureHeader, FalWebhookSignature.Sign(key, requestId, user, timestamp, Encoding.UTF8.GetBytes(body)));
+        }
+        return await http.PostAsync(url, content);
     }
 
     static async Task Json(HttpContext context, int status, string body)
