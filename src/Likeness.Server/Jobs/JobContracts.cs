@@ -11,8 +11,9 @@ public sealed record CreateJobRequest(string Kind, JsonElement? Input = null, Li
 
 public sealed record WebhookRequest(string Url, string Secret);
 
+/// <param name="Output">What the step reported (e.g. the compose report, the views made and the photos left out), once it succeeded.</param>
 public sealed record JobStepDto(string Name, JobStatus Status, int Attempts, int MaxAttempts, double Progress, string? Error,
-    DateTime? StartedAt, DateTime? FinishedAt, DateTime? NextAttemptAt, Guid[] OutputAssetIds, decimal CostUsd);
+    DateTime? StartedAt, DateTime? FinishedAt, DateTime? NextAttemptAt, Guid[] OutputAssetIds, decimal CostUsd, JsonElement? Output = null);
 
 public sealed record BatchCounts(int Total, int Queued, int Running, int Succeeded, int Failed, int Canceled);
 
@@ -23,7 +24,8 @@ public sealed record JobDto(Guid Id, string Kind, JobStatus Status, double Progr
     public static JobDto From(Job j, BatchCounts? items = null) => new(
         j.Id, j.Kind, j.Status, j.Progress, j.Error, JsonDocument.Parse(j.InputJson).RootElement.Clone(),
         j.Steps.OrderBy(s => s.Index).Select(s => new JobStepDto(s.Name, s.Status, s.Attempts, s.MaxAttempts, s.Progress, s.Error,
-            s.StartedAt, s.FinishedAt, s.NextAttemptAt, JsonSerializer.Deserialize<Guid[]>(s.OutputAssetIds) ?? [], s.CostUsd)).ToList(),
+            s.StartedAt, s.FinishedAt, s.NextAttemptAt, JsonSerializer.Deserialize<Guid[]>(s.OutputAssetIds) ?? [], s.CostUsd,
+            s.OutputJson is null ? null : JsonDocument.Parse(s.OutputJson).RootElement.Clone())).ToList(),
         j.ParentJobId, j.ItemIndex, items, j.IdempotencyKey, j.WebhookUrl, j.CreatedAt, j.StartedAt, j.FinishedAt);
 }
 
