@@ -53,8 +53,8 @@ public static class LikenessServer
         services.AddLikenessDatabase(settings.Database, dataPath);
         services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataPath, "blobs")));
         services.AddSingleton<BlobCollector>();
-        services.AddSingleton<IImageInspector, HeaderImageInspector>();
-        services.AddSingleton<IPhotoChecker, BasicPhotoChecker>();
+        services.AddSingleton<IImageInspector, CodecImageInspector>();
+        services.AddSingleton<IPhotoChecker, FacePhotoChecker>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TokenCache>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)

@@ -39,7 +39,7 @@ public sealed class AuthAndIsolationTests(ServerFixture server) : IClassFixture<
         var alice = server.Alice();
         var bob = server.Bob();
         var identity = await alice.CreateIdentity("Alice Private");
-        await (await alice.PostAsync($"/identities/{identity}/photos", Http.Photos(("a.png", TestImages.Png(512, 512, seed: 11))))).Json(HttpStatusCode.Created);
+        await (await alice.PostAsync($"/identities/{identity}/photos", Http.Photos(("a.png", TestPhotos.Face(11))))).Json(HttpStatusCode.Created);
         var photo = (await (await alice.GetAsync($"/identities/{identity}")).Json(HttpStatusCode.OK)).GetProperty("photos")[0].Id();
         var asset = (await alice.UploadAsset(TestImages.Png(600, 600, seed: 12))).Id();
         var job = (await (await alice.PostJson("/jobs", new { kind = "duplicate", input = new { assetId = asset } })).Json(HttpStatusCode.Accepted)).Id();

@@ -21,7 +21,7 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         var identity = await alice.CreateIdentity();
         var before = await Counts(identity);
         var big = TestImages.Png(512, 512, seed: 1).Concat(new byte[11 * 1024 * 1024]).ToArray();
-        var response = await alice.PostAsync($"/identities/{identity}/photos", Http.Photos(("fine.png", TestImages.Png(512, 512, seed: 2)), ("huge.png", big)));
+        var response = await alice.PostAsync($"/identities/{identity}/photos", Http.Photos(("fine.png", TestPhotos.Face(2)), ("huge.png", big)));
         var problem = await response.Problem(HttpStatusCode.RequestEntityTooLarge);
         Assert.Matches(@"huge\.png is 11\.\d MB; the limit is 10 MB per photo", problem.Detail());
         var photos = problem.GetProperty("photos");
@@ -44,12 +44,12 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
             ("corrupt.png", corrupt),
             ("truncated.png", truncated),
             ("tiny.png", TestImages.Png(100, 80, seed: 5)),
-            ("good.png", TestImages.Png(512, 640, seed: 6))));
+            ("good.png", TestPhotos.Face(6))));
         var problem = await response.Problem(HttpStatusCode.UnprocessableEntity);
         var photos = problem.GetProperty("photos").EnumerateArray().ToDictionary(p => p.GetProperty("fileName").GetString()!);
         Assert.Contains("not a JPEG, PNG or WebP", photos["notes.txt"].GetProperty("reasons")[0].GetString());
-        Assert.Contains("CRC", photos["corrupt.png"].GetProperty("reasons")[0].GetString());
-        Assert.Contains("truncated", photos["truncated.png"].GetProperty("reasons")[0].GetString());
+        Assert.Contains("cannot be read: corrupt PNG (libpng:", photos["corrupt.png"].GetProperty("reasons")[0].GetString());
+        Assert.Contains("cannot be read: corrupt PNG (libpng:", photos["truncated.png"].GetProperty("reasons")[0].GetString());
         Assert.Contains("100x80; photos need at least 512x512", photos["tiny.png"].GetProperty("reasons")[0].GetString());
         Assert.True(photos["good.png"].GetProperty("accepted").GetBoolean());
         Assert.Contains("4 of 5 photo(s) failed", problem.Detail());
@@ -111,7 +111,7 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Contains("name", asset.Detail());
         Assert.Equal(blobs, server.Blobs.List().Count());
 
-        var photo = await (await alice.PostAsync($"/identities/{await alice.CreateIdentity()}/photos", Http.Photos(("../../x.png", TestImages.Png(512, 512, seed: 41)))))
+        var photo = await (await alice.PostAsync($"/identities/{await alice.CreateIdentity()}/photos", Http.Photos(("../../x.png", TestPhotos.Face(41)))))
             .Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("looks like a path", photo.Detail());
     }

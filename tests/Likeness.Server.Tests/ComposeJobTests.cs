@@ -6,17 +6,10 @@ using Likeness.Server.Tests.Support;
 namespace Likeness.Server.Tests;
 
 /// <summary>POST /compose runs the real local engine (models from the user's cache or LIKENESS_MODEL_MIRROR).</summary>
-public sealed class ComposeJobTests(ServerFixture server) : IClassFixture<ServerFixture>
+[Collection(EngineCollection.Name)]
+public sealed class ComposeJobTests(ServerFixture server)
 {
-    static byte[] Sample(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "samples", file);
-            if (File.Exists(path)) return File.ReadAllBytes(path);
-        }
-        throw new FileNotFoundException($"samples/{file} not found above {AppContext.BaseDirectory}");
-    }
+    static byte[] Sample(string file) => TestPhotos.Sample(file);
 
     [Fact]
     public async Task Compose_job_puts_the_person_into_the_scene_and_stores_the_result_with_provenance()

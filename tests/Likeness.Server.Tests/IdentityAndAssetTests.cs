@@ -12,11 +12,12 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
     {
         var alice = server.Alice();
         var id = await alice.CreateIdentity("Maya");
+        var front = TestPhotos.Face(20);
         var upload = await (await alice.PostAsync($"/identities/{id}/photos",
-            Http.Photos(("front.png", TestImages.Png(512, 512, seed: 20)), ("side.jpg", TestImages.JpegHeaderOnly(800, 1000))))).Json(HttpStatusCode.Created);
+            Http.Photos(("front.png", front), ("side.jpg", TestPhotos.Face(21, Likeness.Imaging.Codecs.ImageFormat.Jpeg))))).Json(HttpStatusCode.Created);
         Assert.Equal(2, upload.GetArrayLength());
         Assert.Equal("jpeg", upload[1].GetProperty("format").GetString());
-        Assert.Equal(800, upload[1].GetProperty("width").GetInt32());
+        Assert.Equal(768, upload[1].GetProperty("width").GetInt32());
 
         var updated = await (await alice.PutAsJsonAsync($"/identities/{id}", new { name = "Maya R", traits = new { eyeColour = "brown" }, lora = new { provider = "replicate", url = "https://example.test/lora.safetensors", triggerWord = "mayar", scale = 0.8 } }))
             .Json(HttpStatusCode.OK);
@@ -28,7 +29,7 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
 
         var photo = updated.GetProperty("photos").EnumerateArray().Single(p => p.GetProperty("fileName").GetString() == "front.png");
         var content = await alice.GetByteArrayAsync($"/identities/{id}/photos/{photo.Id()}/content");
-        Assert.Equal(TestImages.Png(512, 512, seed: 20), content);
+        Assert.Equal(front, content);
         Assert.Equal(0, (await (await alice.GetAsync($"/identities/{id}/views")).Json(HttpStatusCode.OK)).GetArrayLength());
     }
 
@@ -37,35 +38,47 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
     {
         var alice = server.Alice();
         var id = await alice.CreateIdentity("Erase Me");
-        var onlyHere = TestImages.Png(520, 520, seed: 30);
-        var shared = TestImages.Png(530, 530, seed: 31);
+        var onlyHere = TestPhotos.Face(30);
+        var shared = TestPhotos.Face(31);
         await (await alice.PostAsync($"/identities/{id}/photos", Http.Photos(("a.png", onlyHere), ("b.png", shared)))).Json(HttpStatusCode.Created);
         var sharedAsset = await alice.UploadAsset(shared, name: "kept.png"); // same bytes used elsewhere: must survive
-        var viewBytes = TestImages.Png(540, 540, seed: 32);
-        var derivedBytes = TestImages.Png(550, 550, seed: 33);
-        string viewSha, derivedSha;
-        // Views, the embedding and derived assets are written by the vision engine; stand in for it at the storage level.
+
+        // The real engine writes the views, the contact sheet and the embedding template...
+        var viewsJob = await (await alice.PostJson($"/identities/{id}/views", new { matting = "fast" })).Json(HttpStatusCode.Accepted);
+        var views = await alice.WaitForJob(viewsJob.Id(), TimeSpan.FromMinutes(3));
+        Assert.True(views.GetProperty("status").GetString() == "succeeded", views.ToString());
+        // ...and a render of a scene with this identity is an image derived from it.
+        var background = await alice.UploadAsset(TestPhotos.Sample("rocket.jpg"), type: "BACKGROUND", name: "rocket.jpg");
+        var scene = await (await alice.PostJson("/scenes", new { name = "Erase scene", backgroundAssetId = background.Id(), identityId = id })).Json(HttpStatusCode.Created);
+        var renderJob = await (await alice.PostJson($"/scenes/{scene.Id()}/render", new { matting = "fast" })).Json(HttpStatusCode.Accepted);
+        var rendered = await alice.WaitForJob(renderJob.Id(), TimeSpan.FromMinutes(3));
+        Assert.True(rendered.GetProperty("status").GetString() == "succeeded", rendered.ToString());
+        var derivedId = rendered.GetProperty("steps")[0].GetProperty("outputAssetIds")[0].GetGuid();
+        string[] viewShas;
+        string derivedSha;
         await using (var db = server.Db())
         {
-            var identity = await db.Identities.SingleAsync(i => i.Id == id);
-            identity.EmbeddingTemplate = new byte[512];
-            viewSha = (await server.Blobs.PutAsync(new MemoryStream(viewBytes), default)).Sha256;
-            derivedSha = (await server.Blobs.PutAsync(new MemoryStream(derivedBytes), default)).Sha256;
-            db.IdentityViews.Add(new Data.IdentityView { Id = Guid.NewGuid(), IdentityId = id, Angle = "left", BlobSha256 = viewSha, MediaType = "image/png", Width = 540, Height = 540, CreatedAt = DateTime.UtcNow });
-            db.Assets.Add(new Data.Asset { Id = Guid.NewGuid(), OwnerId = identity.OwnerId, Type = Data.AssetType.SceneImage, Name = "derived.png", BlobSha256 = derivedSha, MediaType = "image/png", Size = derivedBytes.Length, IdentityId = id, CreatedAt = DateTime.UtcNow });
-            await db.SaveChangesAsync();
+            var identity = await db.Identities.Include(i => i.Views).SingleAsync(i => i.Id == id);
+            Assert.NotNull(identity.EmbeddingTemplate);
+            Assert.Contains(identity.Views, v => v.Angle == "front");
+            Assert.Contains(identity.Views, v => v.Angle == "sheet");
+            viewShas = identity.Views.Select(v => v.BlobSha256).ToArray();
+            var derived = await db.Assets.SingleAsync(a => a.Id == derivedId);
+            Assert.Equal(id, derived.IdentityId);
+            derivedSha = derived.BlobSha256;
         }
         var onlySha = Sha(onlyHere);
         var sharedSha = Sha(shared);
-        Assert.True(server.Blobs.Exists(onlySha) && server.Blobs.Exists(viewSha) && server.Blobs.Exists(derivedSha));
+        Assert.True(server.Blobs.Exists(onlySha) && viewShas.All(server.Blobs.Exists) && server.Blobs.Exists(derivedSha));
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"/identities/{id}")).StatusCode);
 
         var stored = server.Blobs.List().ToHashSet();
         Assert.DoesNotContain(onlySha, stored);
-        Assert.DoesNotContain(viewSha, stored);
+        foreach (var viewSha in viewShas) Assert.DoesNotContain(viewSha, stored);
         Assert.DoesNotContain(derivedSha, stored);
         Assert.Contains(sharedSha, stored);
+        Assert.Contains(background.GetProperty("sha256").GetString()!, stored);
         await using (var db = server.Db())
         {
             Assert.False(await db.Identities.AnyAsync(i => i.Id == id));
@@ -73,6 +86,7 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
             Assert.False(await db.IdentityViews.AnyAsync(v => v.IdentityId == id));
             Assert.False(await db.Assets.AnyAsync(a => a.IdentityId == id));
             Assert.False(await db.IdentityPhotos.AnyAsync(p => p.BlobSha256 == onlySha));
+            Assert.Null((await db.Scenes.SingleAsync(s => s.Id == scene.Id())).IdentityId);
         }
         Assert.Equal(shared, await alice.GetByteArrayAsync($"/assets/{sharedAsset.Id()}/content"));
         await (await alice.GetAsync($"/identities/{id}")).Problem(HttpStatusCode.NotFound);
@@ -83,7 +97,7 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
     {
         var alice = server.Alice();
         var id = await alice.CreateIdentity("Travel");
-        var photo = TestImages.Png(600, 600, seed: 50);
+        var photo = TestPhotos.Face(50);
         await (await alice.PostAsync($"/identities/{id}/photos", Http.Photos(("p.png", photo)))).Json(HttpStatusCode.Created);
 
         var light = await (await alice.GetAsync($"/identities/{id}/export")).Json(HttpStatusCode.OK);

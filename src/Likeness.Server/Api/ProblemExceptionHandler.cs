@@ -20,6 +20,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 (413, "Request too large", $"The upload exceeds a size limit ({data.Message}): send fewer or smaller files."),
             InvalidDataException data => (400, "The multipart body is not valid", data.Message),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            Likeness.Models.ModelUnavailableException model => (503, "Vision model unavailable",
+                $"This needs the local vision models, which this server cannot load: {model.Message} Run `likeness models fetch` (or set LIKENESS_MODEL_MIRROR) and try again."),
             _ => (500, "Unexpected server error", "The server failed to handle this request; the server log has the details under this trace id."),
         };
         if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);

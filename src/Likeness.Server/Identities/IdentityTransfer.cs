@@ -49,14 +49,18 @@ public static class IdentityTransfer
         byte[]? embedding = null;
         if (document.EmbeddingTemplate is { } e && !TryBase64(e, out embedding)) errors.Add("embeddingTemplate", "is not valid base64.");
         var skipped = new List<string>();
-        var photos = new List<(ExportedImage Meta, byte[] Bytes, PhotoCheck Check)>();
+        var photos = new List<(ExportedImage Meta, byte[] Bytes, PhotoCheck Check, int Index)>();
         foreach (var (p, n) in (document.Photos ?? []).Select((p, n) => (p, n)))
         {
             if (p.Data is null) { skipped.Add($"photo {p.Name}: exported without image data"); continue; }
             if (!TryBase64(p.Data, out var bytes)) { errors.Add($"photos[{n}].data", "is not valid base64."); continue; }
-            var check = checker.Check(p.Name, bytes);
-            if (!check.Passed) errors.Add($"photos[{n}]", string.Join("; ", check.Reasons));
-            photos.Add((p, bytes, check));
+            photos.Add((p, bytes, null!, n));
+        }
+        var checks = await checker.CheckAsync(photos.Select(p => new PhotoFile(p.Meta.Name, p.Bytes)).ToList(), ct);
+        for (var k = 0; k < photos.Count; k++)
+        {
+            photos[k] = photos[k] with { Check = checks[k] };
+            if (!checks[k].Passed) errors.Add($"photos[{photos[k].Index}]", string.Join("; ", checks[k].Reasons));
         }
         var views = new List<(ExportedImage Meta, byte[] Bytes, ImageInspection Image)>();
         foreach (var (v, n) in (document.Views ?? []).Select((v, n) => (v, n)))
@@ -73,7 +77,7 @@ public static class IdentityTransfer
         var identity = IdentityEndpoints.New(user.UserId(), document.Name, document.Consent, document.Traits, document.Lora);
         identity.EmbeddingTemplate = embedding;
         var now = DateTime.UtcNow;
-        foreach (var (meta, bytes, check) in photos)
+        foreach (var (meta, bytes, check, _) in photos)
         {
             var blob = await blobs.PutAsync(new MemoryStream(bytes), ct);
             identity.Photos.Add(new IdentityPhoto

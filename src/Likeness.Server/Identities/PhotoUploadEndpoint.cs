@@ -10,7 +10,7 @@ namespace Likeness.Server.Identities;
 
 /// <summary>
 /// `POST /identities/{id}/photos`: every photo is checked first; if any fails, nothing is stored and
-/// the answer lists each photo's reasons. Face checks join these rules when the vision engine lands.
+/// the answer lists each photo's reasons (file rules, then the face rules of `likeness check`).
 /// </summary>
 public static class PhotoUploadEndpoint
 {
@@ -18,8 +18,9 @@ public static class PhotoUploadEndpoint
         g.MapPost("/{id:guid}/photos", Upload)
             .Accepts<IFormFileCollection>("multipart/form-data")
             .Produces<List<PhotoCheckDto>>(201)
-            .ProducesProblem(413).ProducesProblem(422).ProducesProblem(404)
-            .WithSummary("Upload reference photos (JPEG/PNG/WebP, up to 10 MB each, at least 512x512); each is checked and reasons are returned per photo.");
+            .ProducesProblem(413).ProducesProblem(422).ProducesProblem(404).ProducesProblem(503)
+            .WithSummary("Upload reference photos (JPEG/PNG/WebP, up to 10 MB each, at least 512x512, one clear, sharp, well-lit face of the same person); " +
+                         "each is decoded and face-checked, reasons are returned per photo, and if any fails none is stored.");
 
     static async Task<IResult> Upload(Guid id, HttpContext http, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs,
         IPhotoChecker checker, IOptions<UploadOptions> uploads, IOptions<PhotoRules> rules, CancellationToken ct)
@@ -34,11 +35,13 @@ public static class PhotoUploadEndpoint
         if (form.Files.Count > maxFiles) return Problems.Invalid("photos", $"{form.Files.Count} files were sent; send at most {maxFiles} per request.");
 
         var checks = new List<(IFormFile File, byte[]? Bytes, PhotoCheck Check)>();
+        var nameProblems = new Dictionary<int, string>();
         foreach (var file in form.Files)
         {
-            var name = string.IsNullOrWhiteSpace(file.FileName) ? file.Name : file.FileName;
+            var name = NameOf(file);
             var nameErrors = new Errors();
             Names.CheckName(nameErrors, "fileName", name);
+            if (nameErrors.Any) nameProblems[checks.Count] = $"file name {nameErrors.Summary()}";
             if (file.Length > rules.Value.MaxBytes)
             {
                 checks.Add((file, null, new PhotoCheck(false,
@@ -46,11 +49,13 @@ public static class PhotoUploadEndpoint
                     ImageInspection.NotAnImage)));
                 continue;
             }
-            var bytes = await Uploads.ReadAllAsync(file, ct);
-            var check = checker.Check(name, bytes);
-            if (nameErrors.Any) check = check with { Passed = false, Reasons = [.. check.Reasons, $"file name {nameErrors.Summary()}"] };
-            checks.Add((file, bytes, check));
+            checks.Add((file, await Uploads.ReadAllAsync(file, ct), null!));
         }
+        var toCheck = checks.Select((c, i) => (c, i)).Where(x => x.c.Bytes is not null).ToList();
+        var results = await checker.CheckAsync(toCheck.Select(x => new PhotoFile(NameOf(x.c.File), x.c.Bytes!)).ToList(), ct);
+        for (var k = 0; k < toCheck.Count; k++) checks[toCheck[k].i] = checks[toCheck[k].i] with { Check = results[k] };
+        foreach (var (i, problem) in nameProblems)
+            checks[i] = checks[i] with { Check = checks[i].Check with { Passed = false, Reasons = [.. checks[i].Check.Reasons, problem] } };
 
         if (checks.Any(c => !c.Check.Passed))
         {

@@ -1,16 +1,13 @@
 namespace Likeness.Server.Imaging;
 
-/// <summary>
-/// Format and dimensions from an image's bytes, without decoding pixels. The header-only
-/// implementation stands in until the codec library (ImageCodec.Identify) is wired here.
-/// </summary>
+/// <summary>Format and dimensions of an image, and whether its bytes decode.</summary>
 public interface IImageInspector
 {
     ImageInspection Inspect(ReadOnlySpan<byte> bytes);
 }
 
 /// <param name="Format">"jpeg", "png" or "webp"; null when the bytes are none of these.</param>
-/// <param name="Problem">Why the bytes cannot be used as that format (corrupt, truncated); null when fine.</param>
+/// <param name="Problem">Why the bytes cannot be used as that format (corrupt, truncated, too large); null when fine.</param>
 public sealed record ImageInspection(string? Format, int Width, int Height, string? Problem)
 {
     public bool IsImage => Format is not null && Problem is null;
@@ -19,6 +16,4 @@ public sealed record ImageInspection(string? Format, int Width, int Height, stri
 
     public static ImageInspection NotAnImage { get; } =
         new(null, 0, 0, "the file is not a JPEG, PNG or WebP image (its first bytes match none of them)");
-
-    public static ImageInspection Corrupt(string format, string why) => new(format, 0, 0, $"the {format.ToUpperInvariant()} file is corrupt: {why}");
 }

@@ -11,7 +11,7 @@ public sealed record CreateJobRequest(string Kind, JsonElement? Input = null, Li
 
 public sealed record WebhookRequest(string Url, string Secret);
 
-/// <param name="Output">What the step reported (e.g. a compose report, or a generate step's provider, attempts and description text).</param>
+/// <param name="Output">What the step reported (e.g. the compose report, the views made and the photos left out, or a generate step's provider, attempts and description text).</param>
 public sealed record JobStepDto(string Name, JobStatus Status, int Attempts, int MaxAttempts, double Progress, string? Error,
     DateTime? StartedAt, DateTime? FinishedAt, DateTime? NextAttemptAt, Guid[] OutputAssetIds, decimal CostUsd, JsonElement? Output = null);
 

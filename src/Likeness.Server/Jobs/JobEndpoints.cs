@@ -39,7 +39,7 @@ public static class JobEndpoints
             .RequireAuthorization().WithTags("Jobs")
             .WithSummary("Compose a person asset into a scene asset (or onto a '#RRGGBB' background) as a job; the result is a SCENE_IMAGE asset.");
 
-    static async Task<IResult> Create(CreateJobRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    internal static async Task<IResult> Create(CreateJobRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         ClaimsPrincipal user, JobService jobs, LikenessDb db, CancellationToken ct)
     {
         var result = await jobs.CreateAsync(user.UserId(), request, idempotencyKey, ct);

@@ -31,6 +31,11 @@ public static class JobsSetup
         services.AddSingleton<IJobStepHandler, CopyAssetStep>();
         services.AddSingleton<IJobKind, ComposeKind>();
         services.AddSingleton<IJobStepHandler, ComposeStep>();
+        services.AddSingleton<IJobKind, SceneRenderKind>();
+        services.AddSingleton<IJobStepHandler, SceneRenderStep>();
+        services.AddSingleton<IJobKind, IdentityViewsKind>();
+        services.AddSingleton<IJobStepHandler, IdentityViewsAnalyseStep>();
+        services.AddSingleton<IJobStepHandler, IdentityViewsRenderStep>();
         services.AddLikenessEngine();
         if (jobs.GetValue<bool>(nameof(JobOptions.EnableTestSteps)))
         {

@@ -3,6 +3,7 @@ using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Likeness.Compositing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Likeness.Server.Scenes;
@@ -23,17 +24,7 @@ public sealed record SceneDto(
         new PersonPosition(s.PersonX, s.PersonY, s.PersonScale, s.PersonRotation), s.Wardrobe, s.Pose, s.Prompt, s.ExportPreset, s.CreatedAt, s.UpdatedAt);
 }
 
-/// <summary>Named output sizes for social and marketplace formats.</summary>
-public static class ExportPresets
-{
-    public static readonly IReadOnlyDictionary<string, (int Width, int Height)> All = new Dictionary<string, (int, int)>
-    {
-        ["ig-feed"] = (1080, 1080), ["ig-portrait"] = (1080, 1350), ["ig-story"] = (1080, 1920),
-        ["shopee"] = (1000, 1000), ["tokopedia"] = (1200, 1200), ["linkedin"] = (1200, 1200), ["passport"] = (600, 600),
-    };
-}
-
-/// <summary>Scenes CRUD. Rendering (`POST /scenes/{id}/render`) is added with the compose engine.</summary>
+/// <summary>Scenes CRUD; rendering is in <see cref="SceneRenderEndpoint"/>. Export presets are the engine's (<see cref="ExportPresets"/>).</summary>
 public static class SceneEndpoints
 {
     public static void MapScenes(this IEndpointRouteBuilder app)
@@ -45,7 +36,8 @@ public static class SceneEndpoints
         g.MapPut("/{id:guid}", Update).WithSummary("Replace a scene.");
         g.MapDelete("/{id:guid}", Delete).WithSummary("Delete a scene.");
         g.MapGet("/export-presets", () => TypedResults.Ok(ExportPresets.All.Select(p => new { name = p.Key, width = p.Value.Width, height = p.Value.Height })))
-            .WithSummary("Known export presets and their sizes.");
+            .WithSummary("Known export presets and their sizes (the output is cover-cropped to the preset around the face).");
+        g.MapSceneRender();
     }
 
     static async Task<Errors> ValidateAsync(SceneRequest r, Guid owner, LikenessDb db, CancellationToken ct)
@@ -80,7 +72,8 @@ public static class SceneEndpoints
         (s.Name, s.CompositeMode, s.BackgroundAssetId, s.IdentityId, s.HeadshotAssetId, s.MaskData) =
             (r.Name.Trim(), r.CompositeMode, r.BackgroundAssetId, r.IdentityId, r.HeadshotAssetId, r.MaskData);
         (s.PersonX, s.PersonY, s.PersonScale, s.PersonRotation) = (p.X, p.Y, p.Scale, p.Rotation);
-        (s.Wardrobe, s.Pose, s.Prompt, s.ExportPreset) = (r.Wardrobe, r.Pose, r.Prompt, r.ExportPreset);
+        (s.Wardrobe, s.Pose, s.Prompt) = (r.Wardrobe, r.Pose, r.Prompt);
+        s.ExportPreset = r.ExportPreset is { } preset ? ExportPresets.All.Keys.First(k => k.Equals(preset, StringComparison.OrdinalIgnoreCase)) : null;
         s.UpdatedAt = DateTime.UtcNow;
     }
 

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Likeness.Server.Api;
+using Likeness.Server.Auth;
+using Likeness.Server.Data;
+using Likeness.Server.Jobs;
+using Likeness.Server.Jobs.Kinds;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Server.Scenes;
+
+/// <summary>Optional body of POST /scenes/{id}/render.</summary>
+/// <param name="Matting">"quality" (default: ISNet, cleaner hair) or "fast" (selfie segmentation).</param>
+/// <param name="Folder">Asset folder for the result; default "renders".</param>
+public sealed record SceneRenderRequest(string? Matting = null, string? Folder = null);
+
+public static class SceneRenderEndpoint
+{
+    public static void MapSceneRender(this RouteGroupBuilder g) =>
+        g.MapPost("/{id:guid}/render", Render)
+            .Produces<JobDto>(202).Produces<JobDto>(200).ProducesProblem(404).ProducesProblem(422).ProducesValidationProblem()
+            .WithSummary("Render the scene as a `scene-render` job; the result is a SCENE_IMAGE asset with provenance. " +
+                         "overlay composes the headshot (or the identity's front view, else its first accepted photo) into the background; none exports the background alone; " +
+                         "inpaint and generate need a cloud provider (422 until one is configured). personPosition 0.5/0.5/1/0 (the default) means automatic placement; " +
+                         "other values put the person's cut-out centre at x,y (fractions of the scene), scale = its height / the scene height, rotation in degrees clockwise. " +
+                         "The output is cover-cropped to exportPreset around the face. Send `Idempotency-Key` to make retries safe.");
+
+    static async Task<IResult> Render(Guid id, [FromBody] SceneRenderRequest? request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct)
+    {
+        var owner = user.UserId();
+        if (await db.Scenes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.OwnerId == owner, ct) is not { } scene) return Problems.NotFound("Scene", id);
+        var input = new SceneRenderInput(id, request?.Matting, request?.Folder);
+        if (SceneRenderKind.InputProblem(input) is { } invalid) return Problems.Invalid("body", invalid);
+        if (await SceneRendering.ProblemAsync(scene, db, ct) is { } problem)
+            return Problems.Unprocessable("Scene cannot be rendered", problem);
+        return await JobEndpoints.Create(new CreateJobRequest(SceneRenderKind.Name, JsonSerializer.SerializeToElement(input, Json.Options)), idempotencyKey, user, jobs, db, ct);
+    }
+}
