@@ -24,6 +24,8 @@ public class MattingTests(MattingFixture fixture, ITestOutputHelper output) : IC
         { PlainBackground, 0.22, 0.45 },
     };
 
+    public static TheoryData<string> PortraitPhotos => [Astronaut, WaistUp, PlainBackground];
+
     void Print(MattedPhoto m) =>
         output.WriteLine($"{m.Name} {m.Photo.Width}x{m.Photo.Height} {m.Result.ModelName}: {m.Result.Timings}; coverage {m.Result.Coverage:0.000}, bounds {m.Result.PersonBounds}, bottom {m.Result.BottomEdgeCoverage:0.00}");
 
@@ -42,8 +44,8 @@ public class MattingTests(MattingFixture fixture, ITestOutputHelper output) : IC
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Portraits))]
-    public async Task IsNet_face_is_opaque_and_top_corners_transparent(string photo, double _, double __)
+    [MemberData(nameof(PortraitPhotos))]
+    public async Task IsNet_face_is_opaque_and_top_corners_transparent(string photo)
     {
         var m = await fixture.IsNet(photo);
         var faces = await new YuNetDetector(TestModels.Require(YuNetDetector.Model)).DetectAsync(m.Photo);
@@ -58,8 +60,8 @@ public class MattingTests(MattingFixture fixture, ITestOutputHelper output) : IC
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Portraits))]
-    public async Task IsNet_alpha_is_hard_away_from_edges_and_soft_only_near_them(string photo, double _, double __)
+    [MemberData(nameof(PortraitPhotos))]
+    public async Task IsNet_alpha_is_hard_away_from_edges_and_soft_only_near_them(string photo)
     {
         var m = await fixture.IsNet(photo);
         int band = EdgeBand(m.Photo);
