@@ -12,8 +12,9 @@ public static class SceneRendering
     public static async Task<string?> ProblemAsync(Scene scene, LikenessDb db, CancellationToken ct)
     {
         if (scene.CompositeMode is CompositeMode.Inpaint or CompositeMode.Generate)
-            return $"compositeMode '{Wire(scene.CompositeMode)}' needs a cloud image provider, and none is configured on this server (provider integration is issue #6). " +
-                   $"Set compositeMode to 'overlay' to compose the person locally, or 'none' to export the background alone (PUT /scenes/{scene.Id}).";
+            return $"compositeMode '{Wire(scene.CompositeMode)}' renders through a cloud image provider with likeness checks, and scenes cannot be rendered that way yet. " +
+                   $"Set compositeMode to 'overlay' to compose the person locally, or 'none' to export the background alone (PUT /scenes/{scene.Id}); " +
+                   "provider operations themselves (inpaint, image edit, text-to-image) run as `generate` jobs (POST /jobs).";
         if (scene.BackgroundAssetId is null)
             return $"The scene has no background: set backgroundAssetId to one of your BACKGROUND assets (PUT /scenes/{scene.Id}).";
         if (scene.ExportPreset is { } preset && !ExportPresets.All.ContainsKey(preset))
