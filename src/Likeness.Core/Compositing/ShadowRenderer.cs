@@ -31,16 +31,16 @@ public static class ShadowRenderer
         float sigma = Math.Max(0.5f, options.Softness * height);
 
         // The shadow is zero beyond one kernel radius of the (shifted) matte, so only that window is
-        // warped and blurred; the result is the same as for the whole scene. The unshifted box is included
+        // warped and blurred (at a reduced resolution: the shadow is soft); the result is the same as for the whole scene. The unshifted box is included
         // because the replicated border can carry the matte of a person cut by the frame edge.
         var full = new Rect(0, 0, scene.Width, scene.Height);
         var any = PersonLayout.CutoutBoxOf(personAlpha, threshold: 0)!.Value;
         var moved = new Rect(any.X + (int)Math.Floor(dx) - 1, any.Y + (int)Math.Floor(dy) - 1, any.Width + 3, any.Height + 3);
-        int radius = (int)MathF.Ceiling(3 * sigma) + 1;
+        int radius = (int)MathF.Ceiling(3 * sigma + 2 * sigma / 3) + 2; // + the reduced-resolution blur's spread
         var window = Union(any, moved).Inflate(radius, radius).Intersect(full);
         if (window.IsEmpty) return;
         var shifted = personAlpha.WarpAffine(AffineTransform.Translation(dx - window.X, dy - window.Y), window.Width, window.Height, Imaging.BorderMode.Replicate);
-        var shadow = shifted.GaussianBlur(sigma);
+        var shadow = shifted.GaussianBlurDownsampled(sigma);
         for (int y = 0; y < window.Height; y++)
         {
             var d = scene.Row(window.Y + y);

@@ -14,6 +14,29 @@ public class FilterTests
         return p;
     }
 
+    [Theory]
+    [InlineData(2f)]   // small sigma: the exact blur
+    [InlineData(12f)]
+    [InlineData(30f)]
+    public void Downsampled_blur_matches_the_exact_Gaussian_on_soft_shapes(float sigma)
+    {
+        var plane = new FloatPlane(400, 300);
+        for (int y = 80; y < 260; y++) for (int x = 120; x < 300; x++) plane[x, y] = 1;
+        var exact = plane.GaussianBlur(sigma);
+        var fast = plane.GaussianBlurDownsampled(sigma);
+        float worst = 0;
+        for (int i = 0; i < exact.Data.Length; i++) worst = Math.Max(worst, Math.Abs(exact.Data[i] - fast.Data[i]));
+        Assert.True(worst < 0.04f, $"sigma {sigma}: largest difference {worst:0.000}");
+
+        var rgba = RgbaImage.Filled(400, 300, new Rgba32(10, 200, 40));
+        for (int y = 80; y < 260; y++) for (int x = 120; x < 300; x++) rgba[x, y] = new Rgba32(240, 20, 200);
+        var exactRgba = rgba.GaussianBlur(sigma);
+        var fastRgba = rgba.GaussianBlurDownsampled(sigma);
+        int worstByte = 0;
+        for (int i = 0; i < exactRgba.Data.Length; i++) worstByte = Math.Max(worstByte, Math.Abs(exactRgba.Data[i] - fastRgba.Data[i]));
+        Assert.True(worstByte <= 10, $"sigma {sigma}: largest RGBA difference {worstByte}");
+    }
+
     [Fact]
     public void Gaussian_kernel_has_radius_three_sigma_and_unit_sum()
     {
