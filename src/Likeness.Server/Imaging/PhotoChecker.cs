@@ -41,7 +41,7 @@ public sealed class FacePhotoChecker(IImageInspector inspector, VisionEngine eng
             var i = usable[k];
             var name = photos[i].Name;
             var reasons = set.Photos[k].Findings.Where(f => f.Severity == CheckSeverity.Error).Select(f => Reason($"{name}: {f.Message}", f.Fix))
-                .Concat(set.SetFindings.Where(f => f.Rule == "same-person" && f.Message.StartsWith(name + " ", StringComparison.Ordinal)).Select(f => Reason(f.Message, f.Fix)))
+                .Concat(set.SetFindings.Where(f => f.Rule == "same-person" && f.PhotoIndex == k).Select(f => Reason(f.Message, f.Fix)))
                 .ToList();
             if (reasons.Count > 0) results[i] = results[i] with { Passed = false, Reasons = reasons };
         }

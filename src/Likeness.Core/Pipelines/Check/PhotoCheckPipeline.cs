@@ -143,7 +143,7 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
                 results[index] = r with { Measurements = r.Measurements! with { SimilarityToOthers = Math.Round(sim, 3) } };
                 if (sim < threshold)
                     f.Add(new("same-person", CheckSeverity.Error, $"{r.Photo} does not look like the same person as the others (similarity {sim:0.00} < {threshold:0.00})",
-                        $"remove {r.Photo} if it is someone else; otherwise use a clearer photo of the same person"));
+                        $"remove {r.Photo} if it is someone else; otherwise use a clearer photo of the same person", index));
             }
         }
         return f;

@@ -21,7 +21,8 @@ public sealed record PhotoCheckRules
 public enum CheckSeverity { Ok, Warning, Error }
 
 /// <summary>One finding: which rule, how bad, what was measured, and the fix.</summary>
-public sealed record CheckFinding(string Rule, CheckSeverity Severity, string Message, string? Fix = null);
+/// <param name="PhotoIndex">For a set finding about one photo: its position in the checked set.</param>
+public sealed record CheckFinding(string Rule, CheckSeverity Severity, string Message, string? Fix = null, int? PhotoIndex = null);
 
 public sealed record PhotoCheckResult(string Photo, IReadOnlyList<CheckFinding> Findings, PhotoMeasurements? Measurements)
 {
