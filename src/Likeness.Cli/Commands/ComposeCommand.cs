@@ -12,111 +12,125 @@ namespace Likeness.Cli.Commands;
 /// <summary>`likeness compose`: put a person into a scene, or replace their background.</summary>
 public static class ComposeCommand
 {
+    /// <summary>The command's options. Value options have no default here: unset ones come from <see cref="ComposeDefaults"/>
+    /// through <see cref="ComposeRequest"/>, the validation the server's compose job uses too.</summary>
+    sealed class Flags
+    {
+        public readonly Option<string[]> Person = new("--person") { Description = "Person photo(s) or a folder of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
+        public readonly Option<string?> Scene = new("--scene") { Description = "Scene (background) image to place the person into." };
+        public readonly Option<string?> Background = new("--background") { Description = "Without --scene: replace the person photo's background with #RRGGBB or an image." };
+        public readonly Option<string?> Output = new("--out") { Description = "Output file (.png/.jpg/.webp) for one person, or a folder for several (default: out/<person>-composite.png)." };
+        public readonly Option<string?> Placement = new("--placement") { Description = "auto (default), or x,y,scale[,rotation] normalised to the scene." };
+        public readonly Option<double?> FaceWidth = new("--face-width") { Description = $"Face width as a fraction of the output width (auto placement; default {ComposeDefaults.FaceWidth})." };
+        public readonly Option<HorizontalAnchor?> Anchor = new("--anchor") { Description = "Horizontal anchor for auto placement: auto (default), left, center, right." };
+        public readonly Option<float?> Harmonize = new("--harmonize") { Description = $"Colour harmonisation strength 0..1 (default {ComposeDefaults.Harmonize})." };
+        public readonly Option<float?> Shadow = new("--shadow") { Description = $"Shadow opacity 0..1, 0 = none (default {ComposeDefaults.Shadow})." };
+        public readonly Option<float?> ShadowDirection = new("--shadow-direction") { Description = $"Shadow direction in degrees clockwise from +x, 90 = down (default {ComposeDefaults.ShadowDirection})." };
+        public readonly Option<float?> ShadowSoftness = new("--shadow-softness") { Description = $"Shadow blur as a fraction of the person's height (default {ComposeDefaults.ShadowSoftness})." };
+        public readonly Option<string?> Export = new("--export") { Description = $"Export preset: {string.Join(", ", ExportPresets.All.Keys)} (cover-fit around the face)." };
+        public readonly Option<string?> Matting = new("--matting") { Description = $"quality (ISNet, AGPL; default) or fast (selfie segmentation); the other one is tried when the matte is not opaque on the person." };
+        public readonly Option<ComposeMode?> Mode = new("--mode") { Description = "paste (default) or mask (also write the placement mask and an inpainting prompt)." };
+        public readonly Option<bool> AllowCrop = new("--allow-crop") { Description = "Place close face crops (head or shoulders cut off) as they are, with a warning, instead of refusing them." };
+        public readonly Option<bool> Force = new("--force") { Description = "Write a composite even when the person in it cannot be verified (face not found or identity below the threshold)." };
+        public readonly Option<string?> Report = new("--report") { Description = "Write a JSON report (one person) or a folder of reports." };
+        public readonly Option<int?> Quality = new("--quality") { Description = "JPEG/WebP quality 1..100." };
+
+        public IEnumerable<Option> All => [Person, Scene, Background, Output, Placement, FaceWidth, Anchor, Harmonize, Shadow, ShadowDirection, ShadowSoftness, Export, Matting, Mode, AllowCrop, Force, Report, Quality];
+
+        public ComposeRequest Request(ParseResult parse) => new()
+        {
+            Matting = parse.GetValue(Matting),
+            Placement = parse.GetValue(Placement),
+            FaceWidth = parse.GetValue(FaceWidth),
+            Anchor = parse.GetValue(Anchor),
+            Harmonize = parse.GetValue(Harmonize),
+            Shadow = parse.GetValue(Shadow),
+            ShadowDirection = parse.GetValue(ShadowDirection),
+            ShadowSoftness = parse.GetValue(ShadowSoftness),
+            Export = parse.GetValue(Export),
+            Mode = parse.GetValue(Mode),
+            AllowCrop = parse.GetValue(AllowCrop),
+            Force = parse.GetValue(Force),
+        };
+    }
+
+    /// <summary>What one batch composes onto, validated before any model loads.</summary>
+    sealed record Batch(IReadOnlyList<string> People, ComposeOptions Options, EncodedImage? Scene, BackgroundSpec? Background);
+
     public static Command Create()
     {
-        var person = new Option<string[]>("--person") { Description = "Person photo(s) or a folder of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var scene = new Option<string?>("--scene") { Description = "Scene (background) image to place the person into." };
-        var background = new Option<string?>("--background") { Description = "Without --scene: replace the person photo's background with #RRGGBB or an image." };
-        var output = new Option<string?>("--out") { Description = "Output file (.png/.jpg/.webp) for one person, or a folder for several (default: out/<person>-composite.png)." };
-        var placement = new Option<string>("--placement") { Description = "auto, or x,y,scale[,rotation] normalised to the scene.", DefaultValueFactory = _ => "auto" };
-        var faceWidth = new Option<double>("--face-width") { Description = "Face width as a fraction of the output width (auto placement).", DefaultValueFactory = _ => 0.20 };
-        var anchor = new Option<HorizontalAnchor>("--anchor") { Description = "Horizontal anchor for auto placement: auto, left, center, right.", DefaultValueFactory = _ => HorizontalAnchor.Auto };
-        var harmonize = new Option<float>("--harmonize") { Description = "Colour harmonisation strength 0..1.", DefaultValueFactory = _ => 0.5f };
-        var shadow = new Option<float>("--shadow") { Description = "Shadow opacity 0..1 (0 = none).", DefaultValueFactory = _ => 0.45f };
-        var shadowDir = new Option<float>("--shadow-direction") { Description = "Shadow direction in degrees clockwise from +x (90 = down).", DefaultValueFactory = _ => 60f };
-        var shadowSoft = new Option<float>("--shadow-softness") { Description = "Shadow blur as a fraction of the person's height.", DefaultValueFactory = _ => 0.025f };
-        var export = new Option<string?>("--export") { Description = $"Export preset: {string.Join(", ", ExportPresets.All.Keys)} (cover-fit around the face)." };
-        var matting = new Option<string>("--matting") { Description = "quality (ISNet, AGPL) or fast (selfie segmentation).", DefaultValueFactory = _ => "quality" };
-        var mode = new Option<ComposeMode>("--mode") { Description = "paste (default) or mask (also write the placement mask and an inpainting prompt).", DefaultValueFactory = _ => ComposeMode.Paste };
-        var report = new Option<string?>("--report") { Description = "Write a JSON report (one person) or a folder of reports." };
-        var quality = new Option<int?>("--quality") { Description = "JPEG/WebP quality 1..100." };
+        var flags = new Flags();
         var engineOptions = new EngineCliOptions();
-
         var command = new Command("compose", "Put a person into a scene (or replace their background), harmonised, with a shadow, identity-checked.");
-        foreach (var o in new Option[] { person, scene, background, output, placement, faceWidth, anchor, harmonize, shadow, shadowDir, shadowSoft, export, matting, mode, report, quality })
-            command.Options.Add(o);
+        foreach (var o in flags.All) command.Options.Add(o);
         engineOptions.AddTo(command);
-
         command.SetAction(async (parse, ct) =>
         {
-            var sceneArg = parse.GetValue(scene);
-            var bgArg = parse.GetValue(background);
-            if ((sceneArg is null) == (bgArg is null))
-                return Fail("give exactly one of --scene IMAGE or --background '#RRGGBB'|IMAGE");
-            var people = InputFiles.Expand(parse.GetValue(person) ?? []);
-            if (people.Count == 0) return Fail("--person found no JPEG/PNG/WebP files");
-
-            ComposeOptions options;
-            EncodedImage? sceneImage = null;
-            BackgroundSpec? bg = null;
-            try
-            {
-                var placementText = parse.GetValue(placement)!;
-                options = new ComposeOptions
-                {
-                    Matting = parse.GetValue(matting)!,
-                    Position = placementText.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : PersonPosition.Parse(placementText),
-                    Placement = new PlacementOptions { FaceWidthFraction = Math.Clamp(parse.GetValue(faceWidth), 0.02, 0.9), Anchor = parse.GetValue(anchor) },
-                    Composite = new CompositeOptions
-                    {
-                        Harmonize = Math.Clamp(parse.GetValue(harmonize), 0, 1),
-                        Shadow = new ShadowOptions
-                        {
-                            Enabled = parse.GetValue(shadow) > 0, Opacity = Math.Clamp(parse.GetValue(shadow), 0, 1),
-                            DirectionDegrees = parse.GetValue(shadowDir), Softness = Math.Max(0, parse.GetValue(shadowSoft)),
-                        },
-                    },
-                    Export = parse.GetValue(export) is { } e ? ValidPreset(e) : null,
-                    Mode = parse.GetValue(mode),
-                };
-                if (sceneArg is not null) sceneImage = EncodedImage.FromFile(sceneArg);
-                if (bgArg is not null) bg = BackgroundSpec.Parse(bgArg, p => ImageCodec.Load(p));
-            }
+            Batch batch;
+            try { batch = Prepare(flags, parse); }
             catch (LikenessException e) { return Fail(e.Message); }
-
             var (engine, lifetime) = engineOptions.Create(parse);
             using var _ = lifetime;
-            var pipeline = new ComposePipeline(engine);
-            var outArg = parse.GetValue(output);
-            bool many = people.Count > 1;
-            int failures = 0;
-            var summary = new List<string>();
-            await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
-            {
-                foreach (var file in people)
-                {
-                    var task = ctx.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
-                    try
-                    {
-                        var progress = new InlineProgress<PipelineProgress>(p => { task.Value = p.Fraction; task.Description = Markup.Escape($"{Path.GetFileName(file)}: {p.Stage}"); });
-                        var result = await pipeline.ComposeAsync(EncodedImage.FromFile(file), sceneImage, bg, options, progress, ct);
-                        var path = OutputPath(outArg, file, many);
-                        Write(result, path, parse.GetValue(quality), parse.GetValue(report), many, file);
-                        task.Value = 1;
-                        task.Description = Markup.Escape($"{Path.GetFileName(file)} -> {path}");
-                        var r = result.Report;
-                        summary.Add($"[green]wrote[/] {Markup.Escape(path)} ({r.Width}x{r.Height}; face {r.FaceWidthFraction:P0} of width; identity {(r.IdentitySimilarity is { } sim ? $"{sim:0.00} vs threshold {r.IdentityThreshold:0.00}" : "not checked")})");
-                        foreach (var w in r.Warnings) summary.Add($"[yellow]warning[/] {Markup.Escape(w)}");
-                    }
-                    catch (LikenessException e)
-                    {
-                        failures++;
-                        task.Description = $"[red]{Markup.Escape(Path.GetFileName(file))}: failed[/]";
-                        summary.Add($"[red]error[/] {Markup.Escape(e.Message)}");
-                    }
-                }
-            });
-            foreach (var line in summary) AnsiConsole.MarkupLine(line);
-            return failures == 0 ? 0 : failures == people.Count ? 2 : 1;
+            return await RunAsync(new ComposePipeline(engine), batch, flags, parse, ct);
         });
         return command;
     }
 
-    static string ValidPreset(string name)
+    static Batch Prepare(Flags flags, ParseResult parse)
     {
-        ExportPresets.Get(name);
-        return name;
+        var sceneArg = parse.GetValue(flags.Scene);
+        var bgArg = parse.GetValue(flags.Background);
+        if ((sceneArg is null) == (bgArg is null))
+            throw new LikenessException("give exactly one of --scene IMAGE or --background '#RRGGBB'|IMAGE");
+        var people = InputFiles.Expand(parse.GetValue(flags.Person) ?? []);
+        if (people.Count == 0) throw new LikenessException("--person found no JPEG/PNG/WebP files");
+        var options = flags.Request(parse).ToOptions();
+        var scene = sceneArg is null ? null : EncodedImage.FromFile(sceneArg);
+        var background = bgArg is null ? null : BackgroundSpec.Parse(bgArg, p => ImageCodec.Load(p));
+        return new Batch(people, options, scene, background);
     }
+
+    /// <summary>Composes every person; a refused or failed input is reported and the batch goes on.
+    /// Exit code 0 when all were written, 1 when some failed, 2 when none was written.</summary>
+    static async Task<int> RunAsync(ComposePipeline pipeline, Batch batch, Flags flags, ParseResult parse, CancellationToken ct)
+    {
+        var outArg = parse.GetValue(flags.Output);
+        bool many = batch.People.Count > 1;
+        int failures = 0;
+        var summary = new List<string>();
+        await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
+        {
+            foreach (var file in batch.People)
+            {
+                var name = Path.GetFileName(file);
+                var task = ctx.AddTask(Markup.Escape(name), maxValue: 1);
+                try
+                {
+                    var progress = new InlineProgress<PipelineProgress>(p => { task.Value = p.Fraction; task.Description = Markup.Escape($"{name}: {p.Stage}"); });
+                    var result = await pipeline.ComposeAsync(EncodedImage.FromFile(file), batch.Scene, batch.Background, batch.Options, progress, ct);
+                    var path = OutputPath(outArg, file, many);
+                    Write(result, path, parse.GetValue(flags.Quality), parse.GetValue(flags.Report), many, file);
+                    task.Value = 1;
+                    task.Description = Markup.Escape($"{name} -> {path}");
+                    summary.Add(WrittenLine(path, result.Report));
+                    foreach (var w in result.Report.Warnings) summary.Add($"[yellow]warning[/] {Markup.Escape(w)}");
+                }
+                catch (LikenessException e)
+                {
+                    failures++;
+                    task.Description = $"[red]{Markup.Escape(name)}: not written[/]";
+                    summary.Add($"[red]error[/] {Markup.Escape(e.Message.StartsWith(name, StringComparison.Ordinal) ? e.Message : $"{name}: {e.Message}")}");
+                }
+            }
+        });
+        foreach (var line in summary) AnsiConsole.MarkupLine(line);
+        if (many) AnsiConsole.MarkupLine($"{batch.People.Count - failures} of {batch.People.Count} written{(failures > 0 ? $"; {failures} not written (see the errors above)" : "")}");
+        return failures == 0 ? 0 : failures == batch.People.Count ? 2 : 1;
+    }
+
+    static string WrittenLine(string path, ComposeReport r) =>
+        $"[green]wrote[/] {Markup.Escape(path)} ({r.Width}x{r.Height}; {r.Framing ?? "framing unknown"}; face {r.FaceWidthFraction:P0} of width; " +
+        $"identity {(r.IdentitySimilarity is { } sim ? $"{sim:0.00} vs threshold {r.IdentityThreshold:0.00}" : "not checked")}; matting {Markup.Escape(r.MattingModel)})";
 
     static int Fail(string message)
     {

@@ -7,7 +7,8 @@ namespace Likeness.Compositing;
 public sealed record CompositeOptions
 {
     /// <summary>How far the person's colour statistics move toward the scene's, 0..1.</summary>
-    public float Harmonize { get; init; } = 0.5f;
+    public float Harmonize { get; init; } = DefaultHarmonize;
+    public const float DefaultHarmonize = 0.5f;
     /// <summary>Light-wrap strength 0..1; its radius scales with the person's height in the scene.</summary>
     public float LightWrap { get; init; } = 0.35f;
     public ShadowOptions Shadow { get; init; } = new();

@@ -7,7 +7,8 @@ public enum HorizontalAnchor { Auto, Left, Center, Right }
 public sealed record PlacementOptions
 {
     /// <summary>Face width as a fraction of the output width (likeness degrades when faces are small); 0.15-0.25 is the sane band.</summary>
-    public double FaceWidthFraction { get; init; } = 0.20;
+    public double FaceWidthFraction { get; init; } = DefaultFaceWidthFraction;
+    public const double DefaultFaceWidthFraction = 0.20;
     public HorizontalAnchor Anchor { get; init; } = HorizontalAnchor.Auto;
     /// <summary>Free space kept above the top of the head, as a fraction of the scene height.</summary>
     public double Headroom { get; init; } = 0.06;
@@ -21,6 +22,8 @@ public static class PlacementPlanner
 {
     // The face box from a detector covers brows to chin; the skull reaches about this much of its height higher.
     const double ForeheadAboveFaceBox = 0.45;
+    /// <summary>Where a full-length person's feet stand, as a fraction of the scene height from the top.</summary>
+    public const double GroundLine = 0.95;
 
     public static Placement Explicit(PersonLayout person, int sceneW, int sceneH, PersonPosition position)
     {
@@ -46,15 +49,17 @@ public static class PlacementPlanner
             : 0.8 * sceneH / box.Height;
         reasons.Add(person.Face is null ? "no face: person fills 80 % of the height" : $"face width {options.FaceWidthFraction:P0} of output width");
 
-        // Vertical: bottom-touching cut-outs stand on the scene's bottom edge; others stand a little above it.
-        double bottom = person.TouchesBottom ? sceneH : sceneH * 0.95;
+        // Vertical: a cut-off edge (bottom-touching cut-outs, busts) sits on the scene's bottom edge; a full body stands on the ground line.
+        bool anchored = person.AnchorsAtBottom;
+        double bottom = anchored ? sceneH : sceneH * GroundLine;
+        reasons.Add(anchored ? "bust on the bottom edge" : "standing on the ground line");
         double headTop = person.Face is { } face ? face.Y - ForeheadAboveFaceBox * face.Height : box.Y;
         headTop = Math.Max(headTop, box.Y);
         double headTopInScene = bottom - (box.Bottom - headTop) * s;
         double minHeadTop = options.Headroom * sceneH;
         if (headTopInScene < minHeadTop)
         {
-            if (person.TouchesBottom || person.Face is not null)
+            if (anchored || person.Face is not null)
             {
                 // Slide down (the body runs off the bottom edge) rather than shrink the face.
                 bottom += minHeadTop - headTopInScene;
@@ -67,7 +72,7 @@ public static class PlacementPlanner
                 double available = sceneH * (0.95 - options.Headroom);
                 double faceSpan = person.Face is { } f2 ? (f2.Bottom - headTop) : (box.Bottom - headTop);
                 s = Math.Min(s, available / faceSpan);
-                bottom = person.TouchesBottom ? Math.Max(sceneH, minHeadTop + (box.Bottom - headTop) * s) : minHeadTop + (box.Bottom - headTop) * s;
+                bottom = anchored ? Math.Max(sceneH, minHeadTop + (box.Bottom - headTop) * s) : minHeadTop + (box.Bottom - headTop) * s;
                 reasons.Add("scaled down so the head fits with headroom");
             }
         }

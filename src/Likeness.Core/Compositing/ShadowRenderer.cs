@@ -8,13 +8,16 @@ public sealed record ShadowOptions
 {
     public bool Enabled { get; init; } = true;
     /// <summary>Darkness where the shadow is full, 0..1.</summary>
-    public float Opacity { get; init; } = 0.45f;
+    public float Opacity { get; init; } = DefaultOpacity;
+    public const float DefaultOpacity = 0.45f;
     /// <summary>Direction the light throws the shadow, degrees clockwise from the +x axis (90 = straight down).</summary>
-    public float DirectionDegrees { get; init; } = 60;
+    public float DirectionDegrees { get; init; } = DefaultDirectionDegrees;
+    public const float DefaultDirectionDegrees = 60;
     /// <summary>Offset length as a fraction of the person's height in the scene.</summary>
     public float Length { get; init; } = 0.03f;
     /// <summary>Blur as a fraction of the person's height in the scene.</summary>
-    public float Softness { get; init; } = 0.025f;
+    public float Softness { get; init; } = DefaultSoftness;
+    public const float DefaultSoftness = 0.025f;
 }
 
 /// <summary>A soft drop shadow derived from the matte, darkening the scene behind and beside the person.</summary>

@@ -47,7 +47,7 @@ public class ComposePipelineTests(ITestOutputHelper output)
     public async Task Export_preset_and_explicit_placement_are_honoured()
     {
         var engine = Engine.Require("selfie-segmentation");
-        var options = new ComposeOptions { Matting = "fast", Export = "ig-story", Position = new PersonPosition(0.3, 0.6, 0.7), CheckIdentity = false, Mode = ComposeMode.Mask };
+        var options = new ComposeOptions { Matting = "fast", Export = "ig-story", Position = new PersonPosition(0.3, 0.6, 0.7), Mode = ComposeMode.Mask };
         var result = await new ComposePipeline(engine).ComposeAsync(Engine.Sample("astronaut.png"), Engine.Sample("rocket.jpg"), null, options);
         Assert.Equal((1080, 1920), (result.Image.Width, result.Image.Height));
         Assert.Equal((1080, 1920), (result.PersonMask.Width, result.PersonMask.Height));

@@ -9,7 +9,7 @@ public enum ComposeMode { Paste, Mask }
 public sealed record ComposeOptions
 {
     /// <summary>"quality" (ISNet), "fast" (selfie segmentation) or a matting model name.</summary>
-    public string Matting { get; init; } = "quality";
+    public string Matting { get; init; } = ComposeDefaults.Matting;
     /// <summary>Null for automatic placement, else an explicit normalised position.</summary>
     public PersonPosition? Position { get; init; }
     public PlacementOptions Placement { get; init; } = new();
@@ -17,8 +17,11 @@ public sealed record ComposeOptions
     /// <summary>An export preset name (ig-story, ig-feed, ...), or null to write at scene resolution.</summary>
     public string? Export { get; init; }
     public ComposeMode Mode { get; init; } = ComposeMode.Paste;
-    /// <summary>Check the identity of the face in the output against the person photo (costs one embedding each).</summary>
-    public bool CheckIdentity { get; init; } = true;
+    /// <summary>Place a close face crop (head or shoulders cut off) as it is, with a warning, instead of refusing it.</summary>
+    public bool AllowCrop { get; init; }
+    /// <summary>Write the output even when the person in it cannot be verified (face not found, identity below the
+    /// threshold, no face in the person photo); the report then carries the problem as a warning.</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>A background for background replacement: a solid colour or an image.</summary>

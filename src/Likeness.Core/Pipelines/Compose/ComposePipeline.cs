@@ -1,140 +1,211 @@
 using Likeness.Compositing;
 using Likeness.Imaging;
-using Likeness.Imaging.Codecs;
 using Likeness.Imaging.Transforms;
+using Likeness.Vision.Faces;
 using Likeness.Vision.Faces.Detection;
+using Likeness.Vision.Framing;
 
 namespace Likeness.Pipelines.Compose;
 
 public sealed record ComposeResult(RgbaImage Image, FloatPlane PersonMask, ComposeReport Report, ProvenanceRecord Provenance, string? Prompt);
 
 /// <summary>
-/// `likeness compose`: matte the person, place them in the scene (or replace their background), harmonise,
-/// shadow, export, and check that the face in the output is still theirs.
+/// `likeness compose`: know the photo's framing, matte the person (opaque, or the other model, or refuse), place
+/// them in the scene (or replace their background), harmonise, shadow, export, and verify that the person in the
+/// output is still theirs. Whatever cannot be verified is refused (<see cref="ComposeRefusedException"/>) unless
+/// <see cref="ComposeOptions.Force"/>; close crops are refused unless <see cref="ComposeOptions.AllowCrop"/> or an
+/// <see cref="ICloseCropExtender"/> extends them.
 /// </summary>
-public sealed class ComposePipeline(VisionEngine engine)
+public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cropExtender = null)
 {
+    /// <summary>Everything measured on the way, for the report.</summary>
+    sealed class Run(EncodedImage person, ComposeOptions options)
+    {
+        public EncodedImage Person { get; } = person;
+        public ComposeOptions Options { get; } = options;
+        public StageClock Clock { get; } = new();
+        public List<string> Warnings { get; } = [];
+        public DetectedFace? Face;
+        public FramingResult? Framing;
+        public string? ExtendedBy;
+        public CheckedMatte Matte = null!;
+        public PlacementReport? Placement;
+        public AffineTransform PersonToOutput = AffineTransform.Identity;
+        public OutputCheck? Check;
+    }
+
     public async Task<ComposeResult> ComposeAsync(EncodedImage person, EncodedImage? scene, BackgroundSpec? background,
         ComposeOptions options, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
     {
         if ((scene is null) == (background is null))
             throw new LikenessException("compose needs exactly one of a scene (--scene) or a background (--background)");
-        var clock = new StageClock();
+        var run = new Run(person, options);
         void Report(string stage, double f) => progress?.Report(new PipelineProgress(person.Name, stage, f));
 
         Report("decode", 0);
-        var personImage = clock.Time("decode", () => person.Decode());
-        var sceneImage = scene is null ? null : clock.Time("decode", () => scene.Decode());
+        var personImage = run.Clock.Time("decode", () => person.Decode());
+        var sceneImage = scene is null ? null : run.Clock.Time("decode", () => scene.Decode());
         ct.ThrowIfCancellationRequested();
 
+        Report("detect", 0.05);
+        personImage = await KnowThePhotoAsync(run, personImage, ct);
+
         Report("matte", 0.1);
-        var matting = engine.Matting(options.Matting);
-        var matte = await clock.TimeAsync("matte", () => matting.MatteAsync(personImage, ct));
-        if (matte.PersonBounds is null)
-            throw new LikenessException($"{person.Name}: no person found in the photo: use a photo where the person is clearly visible against the background");
+        run.Matte = await run.Clock.TimeAsync("matte", () => new PersonMatting(engine).MatteAsync(personImage, run.Face, options.Matting, person.Name, ct));
+        if (run.Matte.Result.PersonBounds is null)
+            throw new ComposeRefusedException(ComposeRefusal.NoPerson, $"{person.Name}: the matte found no person in the photo: use a photo where the person is clearly visible against the background");
+        if (run.Matte.Fallback is { } fallback) run.Warnings.Add($"{person.Name}: {fallback}");
+        if (run.Face is not null && run.Framing?.Framing != PhotoFraming.CloseCrop)
+            run.Framing = FramingClassifier.Classify(run.Face.Box, run.Matte.Result);
 
-        Report("detect", 0.6);
-        var face = await clock.TimeAsync("detect", () => engine.DominantFaceAsync(personImage, ct));
-        var warnings = new List<string>();
-        if (face is null) warnings.Add($"{person.Name}: no face found; placed by the body outline only and the identity check was skipped");
-
-        RgbaImage output;
-        FloatPlane mask;
-        PlacementReport? placementReport = null;
-        AffineTransform personToOutput;
-        if (sceneImage is not null)
-        {
-            var layout = new PersonLayout(personImage.Width, personImage.Height, matte.PersonBounds.Value, face?.Box, matte.TouchesBottomEdge);
-            var placement = clock.Time("place", () => options.Position is { } pos
-                ? PlacementPlanner.Explicit(layout, sceneImage.Width, sceneImage.Height, pos)
-                : PlacementPlanner.Auto(layout, sceneImage.Width, sceneImage.Height, options.Placement, SceneBusyness.Columns(sceneImage)));
-            placementReport = new PlacementReport(placement.Method, placement.Position, placement.Reason);
-            Report("composite", 0.7);
-            var composite = clock.Time("composite", () => Compositor.Render(sceneImage, personImage, matte.Alpha, placement, options.Composite));
-            (output, mask, personToOutput) = (composite.Image, composite.PersonMask, placement.PersonToScene);
-        }
-        else
-        {
-            var bg = background!.Image ?? RgbaImage.Filled(1, 1, background.Color!.Value);
-            output = clock.Time("composite", () => Compositor.ReplaceBackground(personImage, matte.Alpha, bg, options.Composite.LinearLight));
-            (mask, personToOutput) = (matte.Alpha, AffineTransform.Identity);
-        }
-
-        if (options.Export is { } preset)
-        {
-            var (w, h) = ExportPresets.Get(preset);
-            var focus = face is null ? (System.Numerics.Vector2?)null : personToOutput.Apply(new(face.Box.CenterX, face.Box.CenterY));
-            var crop = ExportPresets.CoverCrop(output.Width, output.Height, w, h, focus);
-            output = clock.Time("export", () => ExportPresets.Cover(output, w, h, focus));
-            mask = clock.Time("export", () => mask.Crop(crop).Resize(w, h));
-            personToOutput = personToOutput.Then(AffineTransform.Translation(-crop.X, -crop.Y))
-                .Then(AffineTransform.Scaling((double)w / crop.Width, (double)h / crop.Height));
-        }
+        Report("composite", 0.7);
+        var (output, mask) = sceneImage is not null
+            ? PlaceInScene(run, personImage, sceneImage)
+            : ReplaceBackground(run, personImage, background!);
+        if (options.Export is { } preset) (output, mask) = Export(run, output, mask, preset);
 
         Report("check", 0.85);
-        var check = face is null || !options.CheckIdentity
-            ? null
-            : await clock.TimeAsync("check", () => CheckOutputAsync(personImage, output, personToOutput, face, ct));
-        if (check?.Problem is { } problem) warnings.Add(problem);
+        if (run.Face is not null)
+            run.Check = await run.Clock.TimeAsync("check", () => new OutputVerifier(engine).VerifyAsync(personImage, run.Face, output, run.PersonToOutput, ct));
+        RefuseUnverified(run);
 
-        var models = new Dictionary<string, string> { [matting.ModelName] = engine.Sessions.Sha256Of(matting.ModelName) };
-        if (face is not null) models[YuNetDetector.Model] = engine.Sessions.Sha256Of(YuNetDetector.Model);
-        if (check?.Similarity is not null) models[engine.Identity.Settings.Model] = engine.Sessions.Sha256Of(engine.Identity.Settings.Model);
-        var inputs = new Dictionary<string, string> { ["person"] = person.Sha256 };
-        if (scene is not null) inputs["scene"] = scene.Sha256;
-
-        var report = new ComposeReport
-        {
-            Person = person.Name,
-            Scene = scene?.Name,
-            Background = background?.Description,
-            Width = output.Width,
-            Height = output.Height,
-            Placement = placementReport,
-            FaceWidthFraction = face is null ? null : Math.Round(face.Box.Width * personToOutput.ScaleFactor / output.Width, 4),
-            IdentitySimilarity = check?.Similarity is { } s ? Math.Round(s, 4) : null,
-            IdentityThreshold = check?.Similarity is null ? null : engine.Identity.Settings.Threshold,
-            IdentityProblem = check?.Problem,
-            View = check?.View,
-            Yaw = check?.Yaw is { } y ? Math.Round(y, 1) : null,
-            MatteCoverage = Math.Round(matte.Coverage, 4),
-            MattingModel = matting.ModelName,
-            TimingsMs = clock.ToDictionary(),
-            Models = models,
-            Inputs = inputs,
-            Warnings = warnings,
-        };
-        var parameters = new Dictionary<string, string>
-        {
-            ["placement"] = placementReport?.Position.ToString() ?? "background",
-            ["harmonize"] = options.Composite.Harmonize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["export"] = options.Export ?? "scene",
-            ["matting"] = options.Matting,
-        };
-        var provenance = ProvenanceRecord.Create("compose", inputs, models, parameters);
+        var report = BuildReport(run, scene, background, output);
+        var provenance = ProvenanceRecord.Create("compose", report.Inputs, report.Models, Parameters(run));
         string? prompt = options.Mode == ComposeMode.Mask ? InpaintPrompt.For(report) : null;
         Report("done", 1);
         return new ComposeResult(output, mask, report, provenance, prompt);
     }
 
-    sealed record OutputCheck(float? Similarity, string? View, float? Yaw, string? Problem);
-
-    /// <summary>Finds the person's face in the output (where the placement put it) and compares identities.</summary>
-    async Task<OutputCheck> CheckOutputAsync(RgbaImage personImage, RgbaImage output, AffineTransform personToOutput,
-        Likeness.Vision.Faces.DetectedFace face, CancellationToken ct)
+    /// <summary>Finds the face and the framing before matting, so a photo that cannot give a good result is refused early
+    /// with its true reason (a close crop is not "no person"). Returns the photo to compose (extended, for a close crop,
+    /// when an extender is configured).</summary>
+    async Task<RgbaImage> KnowThePhotoAsync(Run run, RgbaImage photo, CancellationToken ct)
     {
-        var expected = personToOutput.Apply(new(face.Box.CenterX, face.Box.CenterY));
-        var faces = await engine.Detector.DetectAsync(output, ct: ct);
-        var found = faces.OrderBy(f => System.Numerics.Vector2.Distance(new(f.Box.CenterX, f.Box.CenterY), expected)).FirstOrDefault();
-        if (found is null || System.Numerics.Vector2.Distance(new(found.Box.CenterX, found.Box.CenterY), expected) > Math.Max(found.Box.Width, 8))
-            return new OutputCheck(null, null, null, "the person's face was not found in the output (it may be cut off or too small): check the placement");
-        var pose = await engine.HeadPoseAsync(output, found, ct);
-        var a = await engine.Identity.EmbedFaceAsync(personImage, face, ct);
-        var b = await engine.Identity.EmbedFaceAsync(output, found, ct);
-        var sim = a.CosineSimilarity(b);
-        string? problem = sim < engine.Identity.Settings.Threshold
-            ? $"the face in the output no longer matches the person (similarity {sim:0.00} < {engine.Identity.Settings.Threshold:0.00}): try a larger --face-width or less --harmonize"
-            : null;
-        return new OutputCheck(sim, pose.View.ToString(), pose.Yaw, problem);
+        var name = run.Person.Name;
+        run.Face = await run.Clock.TimeAsync("detect", () => engine.DominantFaceAsync(photo, ct));
+        if (run.Face is null)
+        {
+            if (!run.Options.Force)
+                throw new ComposeRefusedException(ComposeRefusal.NoFace,
+                    $"{name}: no face found in the photo, so the person in the result could not be verified: use a photo where the face is clearly visible (or --force to compose it unverified)");
+            run.Warnings.Add($"{name}: no face found; placed by the body outline only and NOT verified (--force)");
+            return photo;
+        }
+        run.Framing = FramingClassifier.Classify(photo.Width, photo.Height, run.Face.Box);
+        if (run.Framing.Framing != PhotoFraming.CloseCrop) return photo;
+
+        if (cropExtender is not null && await cropExtender.ExtendAsync(photo, run.Face, ct) is { } extended
+            && await engine.DominantFaceAsync(extended, ct) is { } face
+            && FramingClassifier.Classify(extended.Width, extended.Height, face.Box) is { Framing: not PhotoFraming.CloseCrop } framing)
+        {
+            (run.Face, run.Framing, run.ExtendedBy) = (face, framing, cropExtender.Name);
+            run.Warnings.Add($"{name}: a close face crop ({framing.CutDescription}); extended to {framing.Name} by {cropExtender.Name}");
+            return extended;
+        }
+        var cut = run.Framing.CutDescription;
+        if (!run.Options.AllowCrop)
+            throw new ComposeRefusedException(ComposeRefusal.CloseCrop,
+                $"{name}: a close face crop: {cut}, so it would sit in the scene as a cut-off head; use a photo that shows the head and shoulders " +
+                "(--allow-crop places the crop as it is; extending a crop through an image provider is not available yet)");
+        run.Warnings.Add($"{name}: a close face crop ({cut}) placed as it is (--allow-crop): the cut edges will show in the scene");
+        return photo;
+    }
+
+    (RgbaImage Output, FloatPlane Mask) PlaceInScene(Run run, RgbaImage personImage, RgbaImage sceneImage)
+    {
+        var matte = run.Matte.Result;
+        var layout = new PersonLayout(personImage.Width, personImage.Height, matte.PersonBounds!.Value, run.Face?.Box, matte.TouchesBottomEdge, run.Framing?.Framing);
+        var placement = run.Clock.Time("place", () => run.Options.Position is { } pos
+            ? PlacementPlanner.Explicit(layout, sceneImage.Width, sceneImage.Height, pos)
+            : PlacementPlanner.Auto(layout, sceneImage.Width, sceneImage.Height, run.Options.Placement, SceneBusyness.Columns(sceneImage)));
+        run.Placement = new PlacementReport(placement.Method, placement.Position, placement.Reason);
+        var composite = run.Clock.Time("composite", () => Compositor.Render(sceneImage, personImage, matte.Alpha, placement, run.Options.Composite));
+        run.PersonToOutput = placement.PersonToScene;
+        return (composite.Image, composite.PersonMask);
+    }
+
+    (RgbaImage Output, FloatPlane Mask) ReplaceBackground(Run run, RgbaImage personImage, BackgroundSpec background)
+    {
+        var bg = background.Image ?? RgbaImage.Filled(1, 1, background.Color!.Value);
+        var alpha = run.Matte.Result.Alpha;
+        var output = run.Clock.Time("composite", () => Compositor.ReplaceBackground(personImage, alpha, bg, run.Options.Composite.LinearLight));
+        run.PersonToOutput = AffineTransform.Identity;
+        return (output, alpha);
+    }
+
+    (RgbaImage Output, FloatPlane Mask) Export(Run run, RgbaImage output, FloatPlane mask, string preset)
+    {
+        var (w, h) = ExportPresets.Get(preset);
+        var focus = run.Face is null ? (System.Numerics.Vector2?)null : run.PersonToOutput.Apply(new(run.Face.Box.CenterX, run.Face.Box.CenterY));
+        var crop = ExportPresets.CoverCrop(output.Width, output.Height, w, h, focus);
+        var exported = run.Clock.Time("export", () => ExportPresets.Cover(output, w, h, focus));
+        var exportedMask = run.Clock.Time("export", () => mask.Crop(crop).Resize(w, h));
+        run.PersonToOutput = run.PersonToOutput.Then(AffineTransform.Translation(-crop.X, -crop.Y))
+            .Then(AffineTransform.Scaling((double)w / crop.Width, (double)h / crop.Height));
+        return (exported, exportedMask);
+    }
+
+    /// <summary>No output without a verified person, unless forced (then the problem is a warning).</summary>
+    static void RefuseUnverified(Run run)
+    {
+        if (run.Check is not { Problem: { } problem }) return;
+        if (!run.Options.Force)
+            throw new ComposeRefusedException(ComposeRefusal.Unverified,
+                $"{run.Person.Name}: not written: {problem}. Try a larger --face-width, less --harmonize or another placement (or --force to write it unverified)");
+        run.Warnings.Add($"{run.Person.Name}: {problem}; written anyway (--force)");
+    }
+
+    ComposeReport BuildReport(Run run, EncodedImage? scene, BackgroundSpec? background, RgbaImage output)
+    {
+        var matting = run.Matte.Model;
+        var models = new Dictionary<string, string> { [matting.ModelName] = engine.Sessions.Sha256Of(matting.ModelName) };
+        if (run.Face is not null) models[YuNetDetector.Model] = engine.Sessions.Sha256Of(YuNetDetector.Model);
+        if (run.Check?.Similarity is not null) models[engine.Identity.Settings.Model] = engine.Sessions.Sha256Of(engine.Identity.Settings.Model);
+        var inputs = new Dictionary<string, string> { ["person"] = run.Person.Sha256 };
+        if (scene is not null) inputs["scene"] = scene.Sha256;
+        var check = run.Check;
+        return new ComposeReport
+        {
+            Person = run.Person.Name,
+            Scene = scene?.Name,
+            Background = background?.Description,
+            Width = output.Width,
+            Height = output.Height,
+            Framing = run.Framing?.Name,
+            ExtendedBy = run.ExtendedBy,
+            Placement = run.Placement,
+            FaceWidthFraction = run.Face is null ? null : Math.Round(run.Face.Box.Width * run.PersonToOutput.ScaleFactor / output.Width, 4),
+            Verified = check?.Verified == true,
+            IdentitySimilarity = check?.Similarity is { } s ? Math.Round(s, 4) : null,
+            IdentityThreshold = check?.Similarity is null ? null : engine.Identity.Settings.Threshold,
+            IdentityProblem = check?.Problem,
+            View = check?.View,
+            Yaw = check?.Yaw is { } y ? Math.Round(y, 1) : null,
+            MatteCoverage = Math.Round(run.Matte.Result.Coverage, 4),
+            MatteFaceAlpha = run.Matte.Opacity?.Face,
+            MatteTorsoAlpha = run.Matte.Opacity?.Torso,
+            MattingModel = matting.ModelName,
+            MattingFallback = run.Matte.Fallback,
+            TimingsMs = run.Clock.ToDictionary(),
+            Models = models,
+            Inputs = inputs,
+            Warnings = run.Warnings,
+        };
+    }
+
+    static Dictionary<string, string> Parameters(Run run)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["placement"] = run.Placement?.Position.ToString() ?? "background",
+            ["harmonize"] = run.Options.Composite.Harmonize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["export"] = run.Options.Export ?? "scene",
+            ["matting"] = run.Matte.Model.ModelName,
+            ["framing"] = run.Framing?.Name ?? "unknown",
+        };
+        if (run.ExtendedBy is not null) parameters["extended-by"] = run.ExtendedBy;
+        if (run.Options.AllowCrop) parameters["allow-crop"] = "true";
+        if (run.Options.Force) parameters["force"] = "true";
+        return parameters;
     }
 }

@@ -13,7 +13,8 @@ namespace Likeness.Server.Jobs.Kinds;
 /// the result is a new SCENE_IMAGE asset (PNG with provenance) and the compose report is the step's output.
 /// </summary>
 public sealed record ComposeInput(Guid PersonAssetId, Guid? SceneAssetId = null, string? Background = null, string? Placement = null,
-    double? FaceWidth = null, float? Harmonize = null, string? Export = null, string? Matting = null, string? Folder = null);
+    double? FaceWidth = null, float? Harmonize = null, string? Export = null, string? Matting = null, string? Folder = null,
+    bool AllowCrop = false, bool Force = false);
 
 public sealed class ComposeKind : IJobKind
 {
@@ -42,18 +43,17 @@ public sealed class ComposeKind : IJobKind
     internal static ComposeInput Parse(JobStepContext c) =>
         c.Input.Deserialize<ComposeInput>(Json.Options) ?? throw new PermanentJobException("The job input is empty.");
 
-    internal static ComposeOptions ToOptions(ComposeInput input)
+    /// <summary>The same validation and defaults as `likeness compose` (<see cref="ComposeRequest"/>).</summary>
+    internal static ComposeOptions ToOptions(ComposeInput input) => new ComposeRequest
     {
-        if (input.Export is { } e) ExportPresets.Get(e);
-        return new ComposeOptions
-        {
-            Matting = input.Matting ?? "quality",
-            Position = input.Placement is null or "auto" ? null : PersonPosition.Parse(input.Placement),
-            Placement = new PlacementOptions { FaceWidthFraction = Math.Clamp(input.FaceWidth ?? 0.2, 0.02, 0.9) },
-            Composite = new CompositeOptions { Harmonize = Math.Clamp(input.Harmonize ?? 0.5f, 0, 1) },
-            Export = input.Export,
-        };
-    }
+        Matting = input.Matting,
+        Placement = input.Placement,
+        FaceWidth = input.FaceWidth,
+        Harmonize = input.Harmonize,
+        Export = input.Export,
+        AllowCrop = input.AllowCrop,
+        Force = input.Force,
+    }.ToOptions();
 }
 
 public sealed class ComposeStep(VisionEngine engine) : IJobStepHandler
@@ -69,6 +69,7 @@ public sealed class ComposeStep(VisionEngine engine) : IJobStepHandler
         var background = input.Background is { } bg ? BackgroundSpec.Parse(bg, _ => throw new InvalidOperationException()) : null;
         var progress = new Progress<PipelineProgress>(p => context.Progress.Report(p.Fraction));
         ComposeResult result;
+        // A refusal (close crop, ghost matte, unverified person) fails the job with its reason; nothing is stored.
         try { result = await new ComposePipeline(engine).ComposeAsync(person, scene, background, ComposeKind.ToOptions(input), progress, ct); }
         catch (LikenessException e) { throw new PermanentJobException(e.Message); }
 
