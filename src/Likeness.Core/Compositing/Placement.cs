@@ -1,4 +1,5 @@
 using Likeness.Imaging.Transforms;
+using Likeness.Vision.Framing;
 
 namespace Likeness.Compositing;
 
@@ -57,7 +58,13 @@ public static class PlacementPlanner
         headTop = Math.Max(headTop, box.Y);
         double headTopInScene = bottom - (box.Bottom - headTop) * s;
         double minHeadTop = options.Headroom * sceneH;
-        if (headTopInScene < minHeadTop)
+        if (headTopInScene < minHeadTop && !anchored && person.Framing == PhotoFraming.FullBody)
+        {
+            // A standing person keeps their feet on the ground line: shrink until the head fits too.
+            s = (bottom - minHeadTop) / (box.Bottom - headTop);
+            reasons.Add("scaled down so the whole person stands in the scene");
+        }
+        else if (headTopInScene < minHeadTop)
         {
             if (anchored || person.Face is not null)
             {
