@@ -60,7 +60,7 @@ public static class AnalyzeCommand
     static void Print(PhotoAnalysis a)
     {
         if (a.Width == 0) { AnsiConsole.MarkupLine($"[red]{Markup.Escape(a.Photo)}[/]: {Markup.Escape(a.Problem ?? "")}"); return; }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(a.Photo)}[/] {a.Width}x{a.Height}: {a.Faces.Count} face(s), person coverage {a.PersonCoverage:P0} ({a.MattingModel}), body pose by {a.PoseModel}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(a.Photo)}[/] {a.Width}x{a.Height}: {a.Faces.Count} face(s){(a.Framing is null ? "" : $", {a.Framing}")}, person coverage {a.PersonCoverage:P0} ({a.MattingModel}), body pose by {a.PoseModel}");
         if (a.Problem is not null) AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(a.Problem)}[/]");
         foreach (var f in a.Faces)
             AnsiConsole.MarkupLine(Markup.Escape($"  face {f.Index}: box {f.Box} score {f.Score:0.00}; {f.View} (yaw {f.Yaw:+0.0;-0.0}, pitch {f.Pitch:+0.0;-0.0}, roll {f.Roll:+0.0;-0.0}); {f.Quality}; embedding {f.EmbeddingModel} {f.EmbeddingDimensions}-d norm {f.EmbeddingNorm}"));

@@ -41,7 +41,7 @@ public static class CheckCommand
         foreach (var p in result.Photos)
         {
             var m = p.Measurements;
-            var summary = m?.FaceWidthPx is null ? "" : $" ({m.Width}x{m.Height}, face {m.FaceWidthPx:0} px, {m.View} yaw {m.Yaw:+0;-0}{(m.SimilarityToOthers is { } s ? $", similarity {s:0.00}" : "")})";
+            var summary = m?.FaceWidthPx is null ? "" : $" ({m.Width}x{m.Height}, {m.Framing}, face {m.FaceWidthPx:0} px, {m.View} yaw {m.Yaw:+0;-0}{(m.SimilarityToOthers is { } s ? $", similarity {s:0.00}" : "")})";
             AnsiConsole.MarkupLine($"{(p.Usable ? "[green]ok  [/]" : "[red]FAIL[/]")} {Markup.Escape(p.Photo)}{Markup.Escape(summary)}");
             foreach (var f in p.Findings) PrintFinding(f);
         }

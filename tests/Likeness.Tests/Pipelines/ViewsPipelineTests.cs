@@ -13,7 +13,9 @@ public class ViewsPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task A_single_front_photo_gives_the_front_view_and_never_invents_the_others()
     {
-        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync([Engine.Sample("astronaut.png")], "fast");
+        // At 512 px the astronaut's face is 91 px wide, under the check's 100 px: enlarged so only the view rules apply.
+        var astronaut = CloseCrops.Encode(ImageCodec.Load(Path.Combine(TestPaths.RepoRoot, "samples", "astronaut.png")).Resize(768, 768), "astronaut.png");
+        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync([astronaut], "fast");
         foreach (var v in outcome.Views) output.WriteLine($"{v.View}: {v.SourcePhoto} {v.Yaw} {v.FaceHeightFraction} {v.Missing}");
         var front = outcome.Views.Single(v => v.View == FaceView.Front);
         Assert.Equal("astronaut.png", front.SourcePhoto);
@@ -33,9 +35,9 @@ public class ViewsPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task A_turned_head_and_its_mirror_fill_opposite_sides()
     {
-        var turned = TestModels.Photo("portraits/3ddfa/test2.jpg");
+        var turned = Turned();
         var mirrored = new EncodedImage("mirrored.png", ImageCodec.Encode(turned.FlipHorizontal(), ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
-        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync([Engine.Shared("portraits/3ddfa/test2.jpg"), mirrored], "fast");
+        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync([CloseCrops.Encode(turned, "test2.jpg"), mirrored], "fast");
         foreach (var v in outcome.Views) output.WriteLine($"{v.View}: {v.SourcePhoto} yaw {v.Yaw} {v.Missing}");
         var filled = outcome.Views.Where(v => v.SourcePhoto is not null).ToList();
         Assert.Equal(2, filled.Count);
@@ -49,12 +51,49 @@ public class ViewsPipelineTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Someone_else_among_the_photos_is_left_out_not_used_for_a_view()
     {
-        var photos = new[] { "identity/angelina_jolie/img1.jpg", "identity/angelina_jolie/img6.jpg", "identity/angelina_jolie/img11.jpg", "portraits/3ddfa/test2.jpg" }
-            .Select(Engine.Shared).ToList();
+        var photos = new[] { "identity/angelina_jolie/img1.jpg", "identity/angelina_jolie/img6.jpg", "identity/angelina_jolie/img11.jpg" }
+            .Select(Engine.Shared).Append(CloseCrops.Encode(Turned(), "test2.jpg")).ToList();
         var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync(photos, "fast");
         foreach (var s in outcome.Skipped) output.WriteLine(s);
         Assert.Contains(outcome.Skipped, s => s.StartsWith("test2.jpg") && s.Contains("same person"));
         Assert.DoesNotContain(outcome.Views, v => v.SourcePhoto == "test2.jpg");
         Assert.NotNull(outcome.Views.Single(v => v.View == FaceView.Front).SourcePhoto);
+    }
+
+    /// <summary>portraits/3ddfa/test2.jpg (a turned head) at 1024x576: at 640x360 it is under the check's 512 px minimum side.</summary>
+    static Likeness.Imaging.RgbaImage Turned() => TestModels.Photo("portraits/3ddfa/test2.jpg").Resize(1024, 576);
+
+    [SkippableFact]
+    public async Task Close_crops_give_no_view_and_say_why()
+    {
+        var engine = Engine.Require("isnet", "selfie-segmentation");
+        var files = new[] { "img1.jpg", "img2.jpg", "img4.jpg", "img5.jpg", "img6.jpg", "img7.jpg", "img10.jpg", "img11.jpg" }
+            .Select(f => $"identity/angelina_jolie/{f}");
+        var crops = new List<EncodedImage>();
+        var enlarged = new List<EncodedImage>();
+        foreach (var file in files)
+        {
+            var photo = ImageCodec.Load(TestPaths.TestDataFile(file));
+            var face = (await engine.DominantFaceAsync(photo))!;
+            var name = Path.GetFileNameWithoutExtension(file);
+            crops.Add(CloseCrops.Encode(CloseCrops.FaceFilled(photo, face, 150), name + "-150.png"));
+            // The same kind of crop at 600 px passes the size rules, so the framing rule must catch it.
+            enlarged.Add(CloseCrops.Encode(CloseCrops.FaceFilled(photo, face, 600), name + "-600.png"));
+        }
+
+        var small = await new ViewsPipeline(engine).RunAsync(crops);
+        foreach (var s in small.Skipped) output.WriteLine(s);
+        Assert.Empty(small.Images);
+        Assert.Equal(crops.Count, small.Skipped.Count(s => s.Contains("150x150 is below 512x512")));
+
+        var large = await new ViewsPipeline(engine).RunAsync(enlarged);
+        foreach (var v in large.Views) output.WriteLine($"{v.View}: {v.Missing}");
+        foreach (var s in large.Skipped) output.WriteLine(s);
+        foreach (var (view, image) in large.Images) ImageCodec.Save(image, Path.Combine(Path.GetTempPath(), $"crops-view-{view}.png"));
+        Assert.Empty(large.Images);
+        var front = large.Views.Single(v => v.View == FaceView.Front);
+        Assert.Null(front.File);
+        Assert.Contains("close face crop", front.Missing);
+        Assert.Contains("shows the whole head and the shoulders", front.Missing);
     }
 }

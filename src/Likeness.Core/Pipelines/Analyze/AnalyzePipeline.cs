@@ -11,7 +11,7 @@ public sealed record FaceAnalysis(int Index, BoxF Box, float Score, float[][] Ke
     string PoseSource, FaceQuality? Quality, string EmbeddingModel, int EmbeddingDimensions, double EmbeddingNorm, float MeshPresence);
 
 public sealed record PhotoAnalysis(string Photo, int Width, int Height, IReadOnlyList<FaceAnalysis> Faces, double PersonCoverage,
-    string MattingModel, string? PoseModel, IReadOnlyList<float[]>? BodyKeypoints, string? Problem);
+    string MattingModel, string? PoseModel, IReadOnlyList<float[]>? BodyKeypoints, string? Problem, string? Framing = null);
 
 /// <summary>`likeness analyze`: everything the local engine sees in a photo, and an optional overlay drawing.</summary>
 public sealed class AnalyzePipeline(VisionEngine engine, string matting = "fast")
@@ -46,7 +46,8 @@ public sealed class AnalyzePipeline(VisionEngine engine, string matting = "fast"
         var body = await estimator.EstimateAsync(image, ct);
         var analysis = new PhotoAnalysis(photo.Name, image.Width, image.Height, results, Math.Round(matte.Coverage, 4), matte.ModelName,
             body.ModelName, body.Keypoints.Select(k => new[] { k.X, k.Y, k.Score }).ToList(),
-            faces.Count == 0 ? "no face found: use a photo where a face is clearly visible" : null);
+            faces.Count == 0 ? "no face found: use a photo where a face is clearly visible" : null,
+            faces.Count == 0 ? null : Likeness.Vision.Framing.FramingClassifier.Classify(faces[0].Box, matte).Name);
 
         if (!draw) return (analysis, null);
         var canvas = image.Clone();

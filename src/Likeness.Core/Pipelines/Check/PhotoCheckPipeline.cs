@@ -5,6 +5,7 @@ using Likeness.Imaging.Filters;
 using Likeness.Imaging.Transforms;
 using Likeness.Vision.Faces.Alignment;
 using Likeness.Vision.Faces.Pose;
+using Likeness.Vision.Framing;
 using Likeness.Vision.Identity;
 
 namespace Likeness.Pipelines.Check;
@@ -30,7 +31,11 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
         return new SetCheckResult(results, setFindings);
     }
 
-    async Task<(PhotoCheckResult, FaceEmbedding?)> CheckOneAsync(EncodedImage photo, CancellationToken ct)
+    /// <summary>The per-photo checks alone (no set findings and no embedding), as `likeness views` runs them.</summary>
+    public async Task<PhotoCheckResult> CheckPhotoAsync(EncodedImage photo, CancellationToken ct = default) =>
+        (await CheckOneAsync(photo, ct, embed: false)).Item1;
+
+    async Task<(PhotoCheckResult, FaceEmbedding?)> CheckOneAsync(EncodedImage photo, CancellationToken ct, bool embed = true)
     {
         var f = new List<CheckFinding>();
         ImageInfo info;
@@ -78,14 +83,19 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
         else if (mean > Rules.MaxMeanLuma || bright > Rules.MaxClipped)
             f.Add(new("exposure", CheckSeverity.Error, $"the face is overexposed (mean {mean:0.00}, {bright:P0} clipped to white)", "avoid direct flash or sun on the face"));
 
+        var framing = FramingClassifier.Classify(image.Width, image.Height, face.Box);
+        if (framing.Framing == PhotoFraming.CloseCrop)
+            f.Add(new("framing", CheckSeverity.Warning, $"a close face crop: {framing.CutDescription}",
+                "fine for recognising you; for compose and views use a photo that shows the whole head and the shoulders"));
+
         var pose = await engine.HeadPoseAsync(image, face, ct);
         FaceEmbedding? embedding = null;
-        if (f.All(x => x.Severity != CheckSeverity.Error))
+        if (embed && f.All(x => x.Severity != CheckSeverity.Error))
             embedding = await engine.Identity.EmbedFaceAsync(image, face, ct);
 
         var m = new PhotoMeasurements(info.Format.ToString(), w, h, photo.Bytes.Length, faces.Count, Math.Round(face.Box.Width, 1),
             Math.Round(face.Box.Width / image.Width, 3), Math.Round(sharpness, 5), Math.Round(mean, 3), Math.Round(dark, 3),
-            Math.Round(bright, 3), Math.Round(pose.Yaw, 1), pose.View.ToString(), null);
+            Math.Round(bright, 3), Math.Round(pose.Yaw, 1), pose.View.ToString(), null, framing.Name);
         return (new PhotoCheckResult(photo.Name, f, m), embedding);
     }
 

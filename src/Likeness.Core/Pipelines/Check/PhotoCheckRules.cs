@@ -31,7 +31,7 @@ public sealed record PhotoCheckResult(string Photo, IReadOnlyList<CheckFinding> 
 
 public sealed record PhotoMeasurements(string Format, int Width, int Height, long Bytes, int Faces, double? FaceWidthPx,
     double? FaceWidthFraction, double? Sharpness, double? MeanLuma, double? ClippedDark, double? ClippedBright,
-    double? Yaw, string? View, double? SimilarityToOthers);
+    double? Yaw, string? View, double? SimilarityToOthers, string? Framing = null);
 
 public sealed record SetCheckResult(IReadOnlyList<PhotoCheckResult> Photos, IReadOnlyList<CheckFinding> SetFindings)
 {

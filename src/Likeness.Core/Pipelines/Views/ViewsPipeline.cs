@@ -6,6 +6,8 @@ using Likeness.Imaging.Transforms;
 using Likeness.Vision.Faces;
 using Likeness.Vision.Faces.Alignment;
 using Likeness.Vision.Faces.Pose;
+using Likeness.Vision.Framing;
+using Likeness.Pipelines.Check;
 
 namespace Likeness.Pipelines.Views;
 
@@ -21,7 +23,7 @@ public sealed record ViewsOutcome(IReadOnlyList<ViewResult> Views, IReadOnlyList
 /// each side, named by where the nose points in the frame), each aligned, cropped so the face fills ~45 % of the
 /// frame height with fixed headroom, on white, 1024x1024. A view with no suitable photo is reported, never invented.
 /// </summary>
-public sealed class ViewsPipeline(VisionEngine engine)
+public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRules = null)
 {
     public const int Size = 1024;
     /// <summary>Face (skull top to chin) as a share of the frame height; the issue asks for 40-50 %.</summary>
@@ -30,6 +32,8 @@ public sealed class ViewsPipeline(VisionEngine engine)
     public const double Headroom = 0.12;
     // A detector box spans brows to chin; the skull top sits about this much of its height above it.
     const double SkullAboveBox = 0.45;
+    /// <summary>A view enlarges its photo at most this much; a smaller face is refused with the size it needs.</summary>
+    public const double MaxUpscale = 3.0;
 
     public static readonly FaceView[] Order = [FaceView.ProfileLeft, FaceView.ThreeQuarterLeft, FaceView.Front, FaceView.ThreeQuarterRight, FaceView.ProfileRight];
 
@@ -47,6 +51,7 @@ public sealed class ViewsPipeline(VisionEngine engine)
         IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
     {
         var skipped = new List<string>();
+        var checker = new PhotoCheckPipeline(engine, checkRules);
         var candidates = new List<(ViewCandidate C, RgbaImage Image)>();
         for (int i = 0; i < photos.Count; i++)
         {
@@ -54,6 +59,14 @@ public sealed class ViewsPipeline(VisionEngine engine)
             progress?.Report(new PipelineProgress(photos[i].Name, "analyse", (double)i / photos.Count * 0.5));
             try
             {
+                // The photo checks `likeness check` runs: a photo that fails them cannot make a good view.
+                var checkResult = await checker.CheckPhotoAsync(photos[i], ct);
+                if (!checkResult.Usable)
+                {
+                    skipped.Add($"{photos[i].Name}: " + string.Join("; ", checkResult.Findings.Where(f => f.Severity == CheckSeverity.Error)
+                        .Select(f => f.Fix is null ? f.Message : $"{f.Message} ({f.Fix})")));
+                    continue;
+                }
                 var image = photos[i].Decode();
                 var face = await engine.DominantFaceAsync(image, ct);
                 if (face is null) { skipped.Add($"{photos[i].Name}: no face found"); continue; }
@@ -72,21 +85,63 @@ public sealed class ViewsPipeline(VisionEngine engine)
         int done = 0;
         foreach (var view in Order)
         {
-            var best = candidates.Where(c => c.C.Pose.View == view)
-                .OrderByDescending(c => Score(c.C, view)).FirstOrDefault();
-            if (best.C is null)
+            var ranked = candidates.Where(c => c.C.Pose.View == view).OrderByDescending(c => Score(c.C, view)).ToList();
+            if (ranked.Count == 0)
             {
                 results.Add(new ViewResult(view, null, null, null, null, null, MissingAdvice(view)));
                 continue;
             }
-            progress?.Report(new PipelineProgress(best.C.Photo, $"render {view}", 0.5 + 0.5 * done++ / Order.Length));
-            var matte = await engine.Matting(matting).MatteAsync(best.Image, ct);
-            var (tile, faceFraction) = Render(best.Image, matte.Alpha, best.C);
-            images[view] = tile;
-            results.Add(new ViewResult(view, FileName(view), best.C.Photo, Math.Round(best.C.Pose.Yaw, 1),
-                Math.Round(best.C.Sharpness, 1), Math.Round(faceFraction, 3), null));
+            progress?.Report(new PipelineProgress(ranked[0].C.Photo, $"render {view}", 0.5 + 0.5 * done++ / Order.Length));
+            // The best photo whose rendered view passes; the best photo's refusal when none does.
+            string? firstRefusal = null;
+            foreach (var (c, image) in ranked)
+            {
+                var (tile, faceFraction, refusal) = await RenderVerifiedAsync(view, image, c, matting, ct);
+                if (tile is null)
+                {
+                    firstRefusal ??= refusal;
+                    skipped.Add($"{c.Photo}: not used for {Label(view)}: {refusal}");
+                    continue;
+                }
+                images[view] = tile;
+                results.Add(new ViewResult(view, FileName(view), c.Photo, Math.Round(c.Pose.Yaw, 1),
+                    Math.Round(c.Sharpness, 1), Math.Round(faceFraction, 3), null));
+                firstRefusal = null;
+                break;
+            }
+            if (firstRefusal is not null)
+                results.Add(new ViewResult(view, null, null, null, null, null, $"no {Label(view)} view: {firstRefusal}"));
         }
         return new ViewsOutcome(results, skipped, ContactSheet.Build(results, images), images);
+    }
+
+    /// <summary>
+    /// Renders one view and keeps it only when it passes: enough resolution for the frame, a head that is not cut
+    /// off, an opaque matte (the other model tried, see <see cref="PersonMatting"/>), and exactly one face in the
+    /// rendered view, found where it was placed, with the identity of the source photo's face.
+    /// </summary>
+    async Task<(RgbaImage? Tile, double FaceFraction, string? Refusal)> RenderVerifiedAsync(FaceView view, RgbaImage image, ViewCandidate c, string matting, CancellationToken ct)
+    {
+        var box = c.Face.Box;
+        double scale = FaceShare * Size / (box.Height * (1 + SkullAboveBox));
+        if (scale > MaxUpscale)
+            return (null, 0, $"the best {Label(view)} photo {c.Photo} is {image.Width}x{image.Height} with a {box.Height:0} px face: too small for a {Size}x{Size} view " +
+                $"(it would be enlarged {scale:0.0}x; at most {MaxUpscale:0.#}x keeps it sharp): use a photo where the face is at least {FaceShare * Size / MaxUpscale / (1 + SkullAboveBox):0} px tall");
+        var framing = FramingClassifier.Classify(image.Width, image.Height, box);
+        if (framing.Framing == PhotoFraming.CloseCrop)
+            return (null, 0, $"{c.Photo} is a close face crop ({framing.CutDescription}): the view would show a cut-off head; use a photo that shows the whole head and the shoulders");
+        CheckedMatte matte;
+        try { matte = await new PersonMatting(engine).MatteAsync(image, c.Face, matting, c.Photo, ct); }
+        catch (ComposeRefusedException e) { return (null, 0, e.Message); }
+        var (tile, faceFraction, transform) = Render(image, matte.Result.Alpha, c);
+        var faces = await engine.Detector.DetectAsync(tile, ct: ct);
+        if (faces.Count != 1)
+            return (null, 0, faces.Count == 0
+                ? $"no face was found in the rendered view of {c.Photo} (the matte may have removed the person): use a clearer photo"
+                : $"the rendered view of {c.Photo} shows {faces.Count} faces: use a photo of the person alone");
+        var check = await new OutputVerifier(engine).VerifyAsync(image, c.Face, tile, transform, ct);
+        if (!check.Verified) return (null, 0, $"the rendered view of {c.Photo} failed its check: {check.Problem}");
+        return (tile, faceFraction, null);
     }
 
     /// <summary>With 3+ photos, a photo whose face does not match the template of the others is someone else: leave it out.</summary>
@@ -135,7 +190,7 @@ public sealed class ViewsPipeline(VisionEngine engine)
     };
 
     /// <summary>Levels the eyes, scales so the face fills <see cref="FaceShare"/> of the height, and puts it on white.</summary>
-    static (RgbaImage Tile, double FaceFraction) Render(RgbaImage image, FloatPlane alpha, ViewCandidate c)
+    static (RgbaImage Tile, double FaceFraction, AffineTransform Transform) Render(RgbaImage image, FloatPlane alpha, ViewCandidate c)
     {
         var box = c.Face.Box;
         double skullTop = box.Y - SkullAboveBox * box.Height;
@@ -154,6 +209,6 @@ public sealed class ViewsPipeline(VisionEngine engine)
         var warped = cutout.WarpAffine(transform, Size, Size, BorderMode.Constant, new Rgba32(0, 0, 0, 0));
         var tile = RgbaImage.Filled(Size, Size, new Rgba32(255, 255, 255));
         tile.AlphaBlend(warped, 0, 0, 1f, linearLight: true);
-        return (tile, faceHeight * scale / Size);
+        return (tile, faceHeight * scale / Size, transform);
     }
 }
