@@ -83,4 +83,19 @@ public class CheckPipelineTests(ITestOutputHelper output)
         Assert.Contains("size", rules);
         Assert.Contains("face-size", rules);
     }
+
+    [SkippableFact]
+    public async Task Check_names_the_framing_and_warns_about_a_close_crop()
+    {
+        var engine = Engine.Require();
+        var photo = Likeness.Imaging.Codecs.ImageCodec.Load(TestPaths.TestDataFile("identity/angelina_jolie/img6.jpg"));
+        var crop = CloseCrops.FaceFilled(photo, (await engine.DominantFaceAsync(photo))!, 600);
+        var result = await new PhotoCheckPipeline(engine).CheckAsync([Engine.Shared("identity/angelina_jolie/img6.jpg"), CloseCrops.Encode(crop, "crop.png")]);
+        Assert.Equal("head-and-shoulders", result.Photos[0].Measurements!.Framing);
+        Assert.DoesNotContain(result.Photos[0].Findings, f => f.Rule == "framing");
+        Assert.Equal("close-crop", result.Photos[1].Measurements!.Framing);
+        var warning = Assert.Single(result.Photos[1].Findings, f => f.Rule == "framing");
+        Assert.Equal(CheckSeverity.Warning, warning.Severity);
+        Assert.Contains("top of the head", warning.Message);
+    }
 }
