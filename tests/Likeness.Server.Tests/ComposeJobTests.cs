@@ -49,7 +49,7 @@ public sealed class ComposeJobTests(ServerFixture server)
 
     /// <summary>A 250 px face-filled close crop of a real head-and-shoulders photo (img6.jpg's face box, measured by YuNet,
     /// starts the crop's top edge and fills 95 % of its height).</summary>
-    static byte[] CloseCrop()
+    internal static byte[] CloseCrop()
     {
         var photo = ImageCodec.Decode(TestPhotos.Shared("identity/angelina_jolie/img6.jpg"));
         var crop = photo.Crop(new Rect(103, 210, 564, 564)).Resize(250, 250);

