@@ -26,6 +26,12 @@ public static class ViewsCommand
             var files = InputFiles.Expand(parse.GetValue(photos) ?? []);
             if (files.Count == 0) { AnsiConsole.MarkupLine("[red]error[/] no JPEG/PNG/WebP photos given"); return 2; }
             var dir = parse.GetValue(output)!;
+            var mattingName = parse.GetValue(matting)!.Trim().ToLowerInvariant();
+            if (!Likeness.Vision.Matting.MattingModels.Names.Contains(mattingName))
+            {
+                AnsiConsole.MarkupLine($"[red]error[/] matting '{Markup.Escape(mattingName)}' is not known: use one of {string.Join(", ", Likeness.Vision.Matting.MattingModels.Names)}");
+                return 2;
+            }
             var inputs = new List<EncodedImage>();
             foreach (var f in files)
             {
@@ -39,7 +45,7 @@ public static class ViewsCommand
             {
                 var task = ctx.AddTask("views", maxValue: 1);
                 var progress = new InlineProgress<PipelineProgress>(p => { task.Value = p.Fraction; task.Description = Markup.Escape($"{p.Item}: {p.Stage}"); });
-                outcome = await new ViewsPipeline(engine).RunAsync(inputs, parse.GetValue(matting)!, progress, ct);
+                outcome = await new ViewsPipeline(engine).RunAsync(inputs, mattingName, progress, ct);
                 task.Value = 1;
             });
             Directory.CreateDirectory(dir);
