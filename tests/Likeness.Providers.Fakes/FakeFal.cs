@@ -24,7 +24,12 @@ public sealed class FakeFal : IAsyncDisposable
     public LoopbackServer Server { get; private set; } = null!;
     public FaultScript Faults { get; } = new();
     public FileHost Files { get; } = new();
-    /// <summary>Statuses each new job walks through, one per poll; the last repeats.</summary>
+    /// <summary>
+    /// Statuses each new job walks through, one per poll; the last repeats. fal has exactly three statuses, IN_QUEUE,
+    /// IN_PROGRESS and COMPLETED (docs.fal.ai/documentation/model-apis/inference/queue, read 2026-12-05; fal-js
+    /// QueueStatus). "COMPLETED:{error_type}:{message}" is a failed request: COMPLETED with error and error_type, and
+    /// its result GET answers the typed error (see <see cref="FailedResult"/>).
+    /// </summary>
     public List<string> Script { get; set; } = ["IN_QUEUE:2", "IN_QUEUE:1", "IN_PROGRESS", "COMPLETED"];
     /// <summary>Overrides the result JSON (e.g. nsfw flags or errors); {files} becomes the file base URL.</summary>
     public string? ResultOverride { get; set; }
@@ -105,22 +110,70 @@ public sealed class FakeFal : IAsyncDisposable
         else
         {
             if (await Faults.TryApplyAsync("result", context)) return;
+            if (FailureOf(job) is var (type, message))
+            {
+                var (code, body, errorType) = FailedResult(type, message);
+                if (errorType is not null) context.Response.Headers["X-Fal-Error-Type"] = errorType;
+                context.Response.Headers["X-Fal-Retryable"] = "false";
+                await Json(context, code, body);
+                return;
+            }
             await Json(context, 200, (ResultOverride ?? ResultFor(job.Model)).Replace("{files}", FilesBase));
         }
     }
 
+    string Step(Job job) => job.Canceled ? CanceledStep : job.ForcedStatus ?? Script[Math.Min(Math.Max(job.Polls - 1, 0), Script.Count - 1)];
+
+    /// <summary>
+    /// A request canceled before it ran ends COMPLETED with the request error type client_cancelled
+    /// (docs.fal.ai/documentation/model-apis/request-errors, read 2026-12-05: "The request was cancelled by the client", 499).
+    /// </summary>
+    const string CanceledStep = "COMPLETED:client_cancelled:The request was cancelled by the client.";
+
+    static (string Type, string Message)? FailureOfStep(string step)
+    {
+        var parts = step.Split(':', 3);
+        return parts[0] == "COMPLETED" && parts.Length == 3 ? (parts[1], parts[2]) : null;
+    }
+
+    (string Type, string Message)? FailureOf(Job job) => FailureOfStep(Step(job));
+
+    /// <summary>
+    /// The result GET of a failed request. Request (infrastructure) errors: {"detail": "...", "error_type": "..."} with the
+    /// typical status code and the X-Fal-Error-Type header (docs.fal.ai/documentation/model-apis/request-errors, read
+    /// 2026-12-05). Model errors: 422 with detail[] items {loc, msg, type, url, input} (docs.fal.ai/documentation/model-apis/errors,
+    /// read 2026-12-05; content_policy_violation's shape as in fal's error reference).
+    /// </summary>
+    static (int Code, string Body, string? ErrorType) FailedResult(string type, string message)
+    {
+        int? requestErrorCode = type switch
+        {
+            "request_timeout" or "startup_timeout" => 504,
+            "runner_scheduling_failure" or "runner_connection_timeout" or "runner_disconnected" or "runner_connection_refused" or "runner_connection_error" => 503,
+            "runner_incomplete_response" => 502,
+            "runner_server_error" or "internal_error" => 500,
+            "client_disconnected" or "client_cancelled" => 499,
+            "bad_request" => 400,
+            _ => null,
+        };
+        var escaped = JsonValue.Create(message)!.ToJsonString();
+        if (requestErrorCode is { } code)
+            return (code, $$"""{"detail": {{escaped}}, "error_type": "{{type}}"}""", type);
+        return (422, $$"""{"detail": [{"loc": ["body", "prompt"], "msg": {{escaped}}, "type": "{{type}}", "url": "https://docs.fal.ai/errors#{{type}}", "input": "..."}]}""", null);
+    }
+
     string StatusJson(Job job)
     {
-        var step = job.ForcedStatus ?? Script[Math.Min(job.Polls, Script.Count - 1)];
         Interlocked.Increment(ref job.Polls);
-        if (job.Canceled) step = "CANCELED";
-        var parts = step.Split(':');
+        var step = Step(job);
+        var parts = step.Split(':', 3);
         var urls = $"\"response_url\": \"{Server.Root}/x/requests/{job.Id}\"";
         return parts[0] switch
         {
             "IN_QUEUE" => $"{{\"status\": \"IN_QUEUE\", \"queue_position\": {parts[1]}, {urls}}}",
             "IN_PROGRESS" => $$"""{"status": "IN_PROGRESS", "logs": [{"message": "loading lora", "level": "INFO", "timestamp": "2026-01-15T12:00:01Z"}, {"message": "step 14/28", "level": "INFO", "timestamp": "2026-01-15T12:00:02Z"}], {{urls}}}""",
-            "FAILED" => $"{{\"status\": \"FAILED\", \"error\": \"{(parts.Length > 1 ? parts[1] : "worker crashed")}\", {urls}}}",
+            "COMPLETED" when FailureOfStep(step) is var (type, message) =>
+                $$"""{"status": "COMPLETED", "logs": [], "error": {{JsonValue.Create(message)!.ToJsonString()}}, "error_type": "{{type}}", {{urls}}}""",
             _ => $"{{\"status\": \"{parts[0]}\", \"logs\": [], \"metrics\": {{\"inference_time\": 2.5}}, {urls}}}",
         };
     }

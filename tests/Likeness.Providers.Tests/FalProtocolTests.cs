@@ -123,14 +123,64 @@ public sealed class FalProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Failed_status_is_classified_and_reported()
+    public async Task Completed_with_a_runner_error_fails_once_without_retrying_the_result()
     {
         _h.AddFal(_fal);
-        _fal.Script = ["IN_PROGRESS", "FAILED:GPU worker crashed"];
+        _fal.Script = ["IN_PROGRESS", "COMPLETED:runner_server_error:GPU worker crashed"];
         var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
         Assert.Equal(FailureKind.ProviderFailed, ex.Kind);
-        Assert.Contains("fal.ai could not run the request: GPU worker crashed", ex.Message);
+        Assert.Contains("fal.ai could not run the request (runner_server_error): GPU worker crashed", ex.Message);
         Assert.Contains(_h.Progress.Items, s => s.Phase == ProviderPhase.Failed);
+        Assert.Single(_fal.Server.Requests, r => r.Method == "GET" && r.Path == "/fal-ai/flux-lora/requests/req-0001");
+    }
+
+    [Fact]
+    public async Task Completed_with_a_content_policy_violation_is_a_safety_block_by_type()
+    {
+        _h.AddFal(_fal);
+        _fal.Script = ["COMPLETED:content_policy_violation:The content was flagged by a content checker."];
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.SafetyBlock, ex.Kind);
+        Assert.Contains("content checker refused the prompt", ex.Message);
+    }
+
+    [Fact]
+    public async Task Content_policy_type_on_submit_is_a_safety_block_whatever_the_message_says()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(422, """{"detail": [{"loc": ["body", "image_url"], "msg": "Rejected.", "type": "content_policy_violation", "url": "https://docs.fal.ai/errors#content_policy_violation"}]}"""));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.SafetyBlock, ex.Kind);
+        Assert.Contains("refused the input image", ex.Message);
+        Assert.Single(_fal.Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_message_that_mentions_safety_is_not_a_safety_block_without_the_type()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(422, """{"detail": [{"loc": ["body", "enable_safety_checker"], "msg": "safety checker must be a boolean", "type": "bool_parsing"}]}"""));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.Rejected, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Retryable_false_header_stops_retries_of_a_server_error()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(500, """{"detail": "Request timed out", "error_type": "internal_error"}""", ("X-Fal-Retryable", "false")));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.ProviderFailed, ex.Kind);
+        Assert.Single(_fal.Server.Requests);
+    }
+
+    [Fact]
+    public async Task Internal_error_without_the_header_is_retried()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(500, """{"detail": "Unexpected", "error_type": "internal_error"}""", ("X-Fal-Error-Type", "internal_error")));
+        Assert.Single((await _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None)).Images);
+        Assert.Equal(2, _fal.Server.Requests.Count(r => r.Method == "POST"));
     }
 
     [Fact]
