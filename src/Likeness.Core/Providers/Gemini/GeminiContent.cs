@@ -27,7 +27,11 @@ static class GeminiContent
         }
         var body = new JsonObject { ["contents"] = new JsonArray(new JsonObject { ["role"] = "user", ["parts"] = parts }) };
         if (r.Operation != GenerationOperation.DescribeImage)
-            body["generationConfig"] = new JsonObject { ["responseModalities"] = new JsonArray("TEXT", "IMAGE") };
+            body["generationConfig"] = new JsonObject
+            {
+                ["responseModalities"] = new JsonArray("TEXT", "IMAGE"),
+                ["imageConfig"] = GeminiImageConfig.For(r.Width, r.Height),
+            };
         return body;
     }
 
