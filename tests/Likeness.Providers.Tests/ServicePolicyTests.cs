@@ -101,11 +101,11 @@ public sealed class ServicePolicyTests : IAsyncLifetime
         var first = await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
         Assert.Equal("fal", first.Provider);
         Assert.StartsWith("open until", service.Health().Single(x => x.Provider == "huggingface").Circuit);
-        var hfCalls = _hf.Server.Requests.Count;
+        var hfCalls = _hf.Inference.Count;
 
         var second = await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
         Assert.Equal("fal", second.Provider);
-        Assert.Equal(hfCalls, _hf.Server.Requests.Count);
+        Assert.Equal(hfCalls, _hf.Inference.Count);
         Assert.Equal(FailureKind.CircuitOpen, second.Attempts[0].Failure);
         Assert.Contains("Transient", service.Health().Single(x => x.Provider == "huggingface").LastFailure);
 
@@ -180,7 +180,7 @@ public sealed class ServicePolicyTests : IAsyncLifetime
         _h.AddHuggingFace(_hf, o => { o.RateLimit.RequestsPerMinute = 6; o.RateLimit.Burst = 1; });
         var service = _h.Service();
         for (int i = 0; i < 3; i++) await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
-        Assert.Equal([10.0, 10], Spacing.Seconds(_hf.Server.Requests));
+        Assert.Equal([10.0, 10], Spacing.Seconds(_hf.Inference));
     }
 
     [Fact]
