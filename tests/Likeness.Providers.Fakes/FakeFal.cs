@@ -9,8 +9,10 @@ namespace Likeness.Providers.Tests.Fakes;
 /// <summary>
 /// fal.ai queue protocol on loopback: POST /{app}[/{sub}] → {request_id, status_url, response_url, cancel_url};
 /// GET .../requests/{id}/status walks a scripted status list; GET .../requests/{id} → the model's output JSON;
-/// PUT .../cancel; GET /v1/models?endpoint_id= (platform API); /files/* for outputs; webhooks on demand.
-/// Fault keys: "submit", "status", "result", "files".
+/// PUT .../cancel; GET /v1/models?endpoint_id= (platform API); /files/* for outputs; webhooks on demand;
+/// storage as fal-js uses it (libs/client/src/storage.ts, read 2026-12-05): POST /storage/upload/initiate
+/// {content_type, file_name} → {upload_url, file_url}, then an unauthenticated PUT to the pre-signed upload_url.
+/// Fault keys: "submit", "status", "result", "files", "upload".
 /// </summary>
 public sealed class FakeFal : IAsyncDisposable
 {
@@ -38,6 +40,8 @@ public sealed class FakeFal : IAsyncDisposable
     public bool EchoKeyInErrors { get; set; }
     public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet"];
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
+    /// <summary>Bytes PUT to storage, by file name.</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
     public string FilesBase => Server.Root + "/files";
     /// <summary>When set, webhooks carry fal's X-Fal-Webhook-* Ed25519 signature made with this private key.</summary>
     public (byte[] PrivateKey, string UserId)? WebhookSigner { get; set; }
@@ -67,9 +71,25 @@ public sealed class FakeFal : IAsyncDisposable
     {
         var path = request.Path;
         if (await Files.TryServeAsync(context, path)) return;
+        if (request.Method == "PUT" && path.StartsWith("/upload/", StringComparison.Ordinal))
+        {
+            if (await Faults.TryApplyAsync("upload", context)) return;
+            var name = path["/upload/".Length..];
+            Uploads[name] = (byte[])context.Items[LoopbackServer.RawBodyKey]!;
+            Files.Put(name, Uploads[name], request.Header("content-type") ?? "application/octet-stream");
+            context.Response.StatusCode = 200;
+            return;
+        }
         if (request.Header("authorization") != $"Key {Key}")
         {
             await Json(context, 401, EchoKeyInErrors ? $"{{\"detail\": \"Invalid key {request.Header("authorization")}\"}}" : "{\"detail\": \"Unauthorized\"}");
+            return;
+        }
+        if (request.Method == "POST" && path == "/storage/upload/initiate")
+        {
+            var initiate = JsonNode.Parse(request.Body)!;
+            var name = $"up-{Interlocked.Increment(ref _next):D4}-{initiate["file_name"]}";
+            await Json(context, 200, $$"""{"upload_url": "{{Server.Root}}/upload/{{name}}", "file_url": "{{FilesBase}}/{{name}}"}""");
             return;
         }
         if (path.StartsWith("/v1/models", StringComparison.Ordinal))

@@ -91,10 +91,45 @@ public sealed class FalProtocolTests : IAsyncLifetime
             Operation = GenerationOperation.Inpaint, Prompt = "red scarf",
             Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
         }, _h.Context(), CancellationToken.None);
-        Assert.Equal("/fal-ai/flux-lora/inpainting", _fal.Server.Requests.First(r => r.Method == "POST").Path);
-        var body = JsonNode.Parse(_fal.Server.Requests.First(r => r.Method == "POST").Body)!;
-        Assert.StartsWith("data:image/png;base64,", (string)body["mask_url"]!);
+        var submit = _fal.Server.Requests.Single(r => r.Method == "POST" && r.Path.StartsWith("/fal-ai/"));
+        Assert.Equal("/fal-ai/flux-lora/inpainting", submit.Path);
+        var body = JsonNode.Parse(submit.Body)!;
+        Assert.StartsWith(_fal.FilesBase + "/", (string)body["mask_url"]!);
         Assert.All(_fal.Server.Requests.Where(r => r.Method == "GET" && !r.Path.StartsWith("/files")), r => Assert.StartsWith("/fal-ai/flux-lora/requests/", r.Path));
+    }
+
+    [Fact]
+    public async Task Inline_inputs_are_uploaded_to_storage_and_sent_as_urls_without_the_key_on_the_upload()
+    {
+        _h.AddFal(_fal);
+        var png = TestFiles.Png(8, 8, 10, 20, 30);
+        await _h.Service().RunAsync(new GenerationRequest
+        {
+            Operation = GenerationOperation.RemoveBackground, Image = ImageInput.FromBytes(png),
+        }, _h.Context(), CancellationToken.None);
+        var initiate = Assert.Single(_fal.Server.Requests, r => r.Path == "/storage/upload/initiate");
+        Assert.Equal($"Key {FakeFal.Key}", initiate.Header("authorization"));
+        Assert.Equal("image/png", (string)JsonNode.Parse(initiate.Body)!["content_type"]!);
+        var upload = Assert.Single(_fal.Server.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/upload/"));
+        Assert.Null(upload.Header("authorization"));
+        Assert.Equal(png, Assert.Single(_fal.Uploads.Values));
+        var sent = (string)JsonNode.Parse(_fal.Server.Requests.Single(r => r.Path == "/fal-ai/birefnet").Body)!["image_url"]!;
+        Assert.Equal(_fal.FilesBase + "/" + upload.Path["/upload/".Length..], sent);
+    }
+
+    [Fact]
+    public async Task A_data_uri_training_zip_is_uploaded_too()
+    {
+        _h.AddFal(_fal);
+        var zip = new byte[] { 0x50, 0x4b, 0x03, 0x04, 1, 2, 3 };
+        await _h.Service().RunAsync(new GenerationRequest
+        {
+            Operation = GenerationOperation.TrainLora, TriggerWord = "TOK",
+            TrainingImagesZipUrl = "data:application/zip;base64," + Convert.ToBase64String(zip),
+        }, _h.Context(), CancellationToken.None);
+        Assert.Equal(zip, Assert.Single(_fal.Uploads.Values));
+        var body = JsonNode.Parse(_fal.Server.Requests.Single(r => r.Path == "/fal-ai/flux-lora-fast-training").Body)!;
+        Assert.StartsWith(_fal.FilesBase + "/", (string)body["images_data_url"]!);
     }
 
     [Fact]

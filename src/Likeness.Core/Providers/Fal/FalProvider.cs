@@ -24,11 +24,13 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
     };
 
     readonly WebhookInbox? _inbox;
+    readonly FalUploader _uploader;
 
     public FalProvider(HttpClient http, IOptions<FalOptions> options, TimeProvider? time = null, ILogger<FalProvider>? log = null, WebhookInbox? inbox = null)
         : base("fal", "fal.ai", "set FAL_KEY (or Providers:Fal:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
     {
         _inbox = string.IsNullOrEmpty(options.Value.WebhookUrl) ? null : inbox;
+        _uploader = new FalUploader(http, Runtime, options.Value, (method, uri, body) => Request(method, uri, body));
     }
 
     public override string? Limitation(GenerationRequest request, string model)
@@ -41,6 +43,7 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
     public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
     {
         if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
+        request = await _uploader.UploadInlineInputsAsync(request, call, ct).ConfigureAwait(false);
         var body = FalInputs.For(request, Options);
         var submitUri = Url(model + (Options.WebhookUrl is { Length: > 0 } hook ? "?fal_webhook=" + Uri.EscapeDataString(hook) : ""));
         var queued = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Post, submitUri, body), ReadJsonAsync), call, ct).ConfigureAwait(false);
