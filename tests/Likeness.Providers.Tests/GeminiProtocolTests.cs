@@ -119,6 +119,19 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_asks_for_the_scene_shape_not_the_default_size()
+    {
+        _h.AddGemini(_gemini);
+        await Run(new GenerationRequest
+        {
+            Operation = GenerationOperation.ImageEdit, Prompt = "night", Width = 1024, Height = 1024,
+            Image = ImageInput.FromBytes(TestFiles.Png(1920, 1080)),
+        });
+        var config = JsonNode.Parse(Assert.Single(_gemini.Server.Requests).Body)!["generationConfig"]!["imageConfig"]!;
+        Assert.Equal(("16:9", "2K"), ((string)config["aspectRatio"]!, (string)config["imageSize"]!));
+    }
+
+    [Fact]
     public async Task Check_lists_served_models_across_pages_and_warns_about_retired_names()
     {
         _h.AddGemini(_gemini, o => o.Models[GenerationOperation.ImageEdit] = ["gemini-2.5-flash-image"]);
