@@ -43,7 +43,7 @@ sealed class FalUploader(HttpClient http, ProviderRuntime runtime, FalOptions op
     async Task<string> UploadAsync(byte[] bytes, string contentType, ProviderCall call, CancellationToken ct)
     {
         var extension = contentType.Split('/').Last().Split(';', '+', '-')[0];
-        var initiate = new Uri(options.StorageBaseUrl.TrimEnd('/') + "/storage/upload/initiate?storage_type=fal-cdn-v3");
+        var initiate = new Uri(options.StorageBaseUrl.TrimEnd('/') + "/storage/upload/initiate");
         var body = new JsonObject { ["content_type"] = contentType, ["file_name"] = $"likeness-{Guid.NewGuid():N}.{extension}" };
         var target = await runtime.SendAsync(http, new ProviderHttpStep<(string Upload, string File)>(() => authorized(HttpMethod.Post, initiate, body), async (response, token) =>
         {
