@@ -27,6 +27,29 @@ else
   status=1
 fi
 
+# Live provider contract tests (real, paid APIs): always compiled, run only when asked for and only for the
+# providers whose keys are set. Never counted as passed or skipped when not run. See docs/providers.md.
+live=tests/Likeness.Providers.LiveTests
+if ! dotnet build "$live" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null; then
+  echo "tools/test.sh: the live provider contract tests do not build" >&2
+  status=1
+elif [ "${LIKENESS_LIVE_PROVIDERS:-}" = "1" ]; then
+  filter="FullyQualifiedName~SpendCap"; without=()
+  for pair in fal:FAL_KEY gemini:GEMINI_API_KEY replicate:REPLICATE_API_TOKEN huggingface:HF_TOKEN; do
+    provider=${pair%%:*}; key=${pair#*:}
+    if [ -n "${!key:-}" ]; then filter="$filter|Provider=$provider"; else without+=("$provider ($key)"); fi
+  done
+  if [ "$filter" = "FullyQualifiedName~SpendCap" ]; then
+    echo "live provider contract tests: not run (set LIKENESS_LIVE_PROVIDERS=1 and keys)"
+  else
+    dotnet test "$live" -c Release --no-build --filter "$filter" "$@" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    [ ${#without[@]} -eq 0 ] || echo "live provider contract tests: not run for ${without[*]}"
+  fi
+else
+  echo "live provider contract tests: not run (set LIKENESS_LIVE_PROVIDERS=1 and keys)"
+fi
+
 # One plain summary line over all test projects: "N passed, N failed, N skipped".
 awk '/(Passed|Failed)! +- +Failed:/ {
        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));

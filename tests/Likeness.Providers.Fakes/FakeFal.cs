@@ -9,8 +9,10 @@ namespace Likeness.Providers.Tests.Fakes;
 /// <summary>
 /// fal.ai queue protocol on loopback: POST /{app}[/{sub}] → {request_id, status_url, response_url, cancel_url};
 /// GET .../requests/{id}/status walks a scripted status list; GET .../requests/{id} → the model's output JSON;
-/// PUT .../cancel; GET /v1/models?endpoint_id= (platform API); /files/* for outputs; webhooks on demand.
-/// Fault keys: "submit", "status", "result", "files".
+/// PUT .../cancel; GET /v1/models?endpoint_id= (platform API); /files/* for outputs; webhooks on demand;
+/// storage as fal-js uses it (libs/client/src/storage.ts, read 2026-12-05): POST /storage/upload/initiate
+/// {content_type, file_name} → {upload_url, file_url}, then an unauthenticated PUT to the pre-signed upload_url.
+/// Fault keys: "submit", "status", "result", "files", "upload".
 /// </summary>
 public sealed class FakeFal : IAsyncDisposable
 {
@@ -24,7 +26,12 @@ public sealed class FakeFal : IAsyncDisposable
     public LoopbackServer Server { get; private set; } = null!;
     public FaultScript Faults { get; } = new();
     public FileHost Files { get; } = new();
-    /// <summary>Statuses each new job walks through, one per poll; the last repeats.</summary>
+    /// <summary>
+    /// Statuses each new job walks through, one per poll; the last repeats. fal has exactly three statuses, IN_QUEUE,
+    /// IN_PROGRESS and COMPLETED (docs.fal.ai/documentation/model-apis/inference/queue, read 2026-12-05; fal-js
+    /// QueueStatus). "COMPLETED:{error_type}:{message}" is a failed request: COMPLETED with error and error_type, and
+    /// its result GET answers the typed error (see <see cref="FailedResult"/>).
+    /// </summary>
     public List<string> Script { get; set; } = ["IN_QUEUE:2", "IN_QUEUE:1", "IN_PROGRESS", "COMPLETED"];
     /// <summary>Overrides the result JSON (e.g. nsfw flags or errors); {files} becomes the file base URL.</summary>
     public string? ResultOverride { get; set; }
@@ -33,6 +40,8 @@ public sealed class FakeFal : IAsyncDisposable
     public bool EchoKeyInErrors { get; set; }
     public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet"];
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
+    /// <summary>Bytes PUT to storage, by file name.</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
     public string FilesBase => Server.Root + "/files";
     /// <summary>When set, webhooks carry fal's X-Fal-Webhook-* Ed25519 signature made with this private key.</summary>
     public (byte[] PrivateKey, string UserId)? WebhookSigner { get; set; }
@@ -62,9 +71,25 @@ public sealed class FakeFal : IAsyncDisposable
     {
         var path = request.Path;
         if (await Files.TryServeAsync(context, path)) return;
+        if (request.Method == "PUT" && path.StartsWith("/upload/", StringComparison.Ordinal))
+        {
+            if (await Faults.TryApplyAsync("upload", context)) return;
+            var name = path["/upload/".Length..];
+            Uploads[name] = (byte[])context.Items[LoopbackServer.RawBodyKey]!;
+            Files.Put(name, Uploads[name], request.Header("content-type") ?? "application/octet-stream");
+            context.Response.StatusCode = 200;
+            return;
+        }
         if (request.Header("authorization") != $"Key {Key}")
         {
             await Json(context, 401, EchoKeyInErrors ? $"{{\"detail\": \"Invalid key {request.Header("authorization")}\"}}" : "{\"detail\": \"Unauthorized\"}");
+            return;
+        }
+        if (request.Method == "POST" && path == "/storage/upload/initiate")
+        {
+            var initiate = JsonNode.Parse(request.Body)!;
+            var name = $"up-{Interlocked.Increment(ref _next):D4}-{initiate["file_name"]}";
+            await Json(context, 200, $$"""{"upload_url": "{{Server.Root}}/upload/{{name}}", "file_url": "{{FilesBase}}/{{name}}"}""");
             return;
         }
         if (path.StartsWith("/v1/models", StringComparison.Ordinal))
@@ -105,22 +130,70 @@ public sealed class FakeFal : IAsyncDisposable
         else
         {
             if (await Faults.TryApplyAsync("result", context)) return;
+            if (FailureOf(job) is var (type, message))
+            {
+                var (code, body, errorType) = FailedResult(type, message);
+                if (errorType is not null) context.Response.Headers["X-Fal-Error-Type"] = errorType;
+                context.Response.Headers["X-Fal-Retryable"] = "false";
+                await Json(context, code, body);
+                return;
+            }
             await Json(context, 200, (ResultOverride ?? ResultFor(job.Model)).Replace("{files}", FilesBase));
         }
     }
 
+    string Step(Job job) => job.Canceled ? CanceledStep : job.ForcedStatus ?? Script[Math.Min(Math.Max(job.Polls - 1, 0), Script.Count - 1)];
+
+    /// <summary>
+    /// A request canceled before it ran ends COMPLETED with the request error type client_cancelled
+    /// (docs.fal.ai/documentation/model-apis/request-errors, read 2026-12-05: "The request was cancelled by the client", 499).
+    /// </summary>
+    const string CanceledStep = "COMPLETED:client_cancelled:The request was cancelled by the client.";
+
+    static (string Type, string Message)? FailureOfStep(string step)
+    {
+        var parts = step.Split(':', 3);
+        return parts[0] == "COMPLETED" && parts.Length == 3 ? (parts[1], parts[2]) : null;
+    }
+
+    (string Type, string Message)? FailureOf(Job job) => FailureOfStep(Step(job));
+
+    /// <summary>
+    /// The result GET of a failed request. Request (infrastructure) errors: {"detail": "...", "error_type": "..."} with the
+    /// typical status code and the X-Fal-Error-Type header (docs.fal.ai/documentation/model-apis/request-errors, read
+    /// 2026-12-05). Model errors: 422 with detail[] items {loc, msg, type, url, input} (docs.fal.ai/documentation/model-apis/errors,
+    /// read 2026-12-05; content_policy_violation's shape as in fal's error reference).
+    /// </summary>
+    static (int Code, string Body, string? ErrorType) FailedResult(string type, string message)
+    {
+        int? requestErrorCode = type switch
+        {
+            "request_timeout" or "startup_timeout" => 504,
+            "runner_scheduling_failure" or "runner_connection_timeout" or "runner_disconnected" or "runner_connection_refused" or "runner_connection_error" => 503,
+            "runner_incomplete_response" => 502,
+            "runner_server_error" or "internal_error" => 500,
+            "client_disconnected" or "client_cancelled" => 499,
+            "bad_request" => 400,
+            _ => null,
+        };
+        var escaped = JsonValue.Create(message)!.ToJsonString();
+        if (requestErrorCode is { } code)
+            return (code, $$"""{"detail": {{escaped}}, "error_type": "{{type}}"}""", type);
+        return (422, $$"""{"detail": [{"loc": ["body", "prompt"], "msg": {{escaped}}, "type": "{{type}}", "url": "https://docs.fal.ai/errors#{{type}}", "input": "..."}]}""", null);
+    }
+
     string StatusJson(Job job)
     {
-        var step = job.ForcedStatus ?? Script[Math.Min(job.Polls, Script.Count - 1)];
         Interlocked.Increment(ref job.Polls);
-        if (job.Canceled) step = "CANCELED";
-        var parts = step.Split(':');
+        var step = Step(job);
+        var parts = step.Split(':', 3);
         var urls = $"\"response_url\": \"{Server.Root}/x/requests/{job.Id}\"";
         return parts[0] switch
         {
             "IN_QUEUE" => $"{{\"status\": \"IN_QUEUE\", \"queue_position\": {parts[1]}, {urls}}}",
             "IN_PROGRESS" => $$"""{"status": "IN_PROGRESS", "logs": [{"message": "loading lora", "level": "INFO", "timestamp": "2026-01-15T12:00:01Z"}, {"message": "step 14/28", "level": "INFO", "timestamp": "2026-01-15T12:00:02Z"}], {{urls}}}""",
-            "FAILED" => $"{{\"status\": \"FAILED\", \"error\": \"{(parts.Length > 1 ? parts[1] : "worker crashed")}\", {urls}}}",
+            "COMPLETED" when FailureOfStep(step) is var (type, message) =>
+                $$"""{"status": "COMPLETED", "logs": [], "error": {{JsonValue.Create(message)!.ToJsonString()}}, "error_type": "{{type}}", {{urls}}}""",
             _ => $"{{\"status\": \"{parts[0]}\", \"logs\": [], \"metrics\": {{\"inference_time\": 2.5}}, {urls}}}",
         };
     }

@@ -50,7 +50,7 @@ public sealed class Harness : IDisposable
 
     public FalProvider AddFal(FakeFal fake, Action<FalOptions>? configure = null)
     {
-        var o = new FalOptions { ApiKey = FakeFal.Key, BaseUrl = fake.Server.Root, PlatformBaseUrl = fake.Server.Root + "/v1" };
+        var o = new FalOptions { ApiKey = FakeFal.Key, BaseUrl = fake.Server.Root, PlatformBaseUrl = fake.Server.Root + "/v1", StorageBaseUrl = fake.Server.Root };
         Fast(o);
         configure?.Invoke(o);
         var p = new FalProvider(new HttpClient(), Options.Create(o), Clock, Logs.CreateLogger<FalProvider>(), Inbox);

@@ -24,6 +24,9 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     LoopbackServer(WebApplication app) => _app = app;
 
+    /// <summary>HttpContext.Items key of the request body's raw bytes (for binary uploads).</summary>
+    public const string RawBodyKey = "likeness.raw-body";
+
     public Uri BaseUri { get; private set; } = null!;
     public string Root => BaseUri.ToString().TrimEnd('/');
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
@@ -37,8 +40,10 @@ public sealed class LoopbackServer : IAsyncDisposable
         var server = new LoopbackServer(app);
         app.Run(async context =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            context.Items[RawBodyKey] = buffer.ToArray();
+            var body = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
             var recorded = new RecordedRequest(clock.GetUtcNow(), context.Request.Method, context.Request.Path.Value ?? "/",
                 context.Request.QueryString.Value ?? "", headers, body);

@@ -91,10 +91,45 @@ public sealed class FalProtocolTests : IAsyncLifetime
             Operation = GenerationOperation.Inpaint, Prompt = "red scarf",
             Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
         }, _h.Context(), CancellationToken.None);
-        Assert.Equal("/fal-ai/flux-lora/inpainting", _fal.Server.Requests.First(r => r.Method == "POST").Path);
-        var body = JsonNode.Parse(_fal.Server.Requests.First(r => r.Method == "POST").Body)!;
-        Assert.StartsWith("data:image/png;base64,", (string)body["mask_url"]!);
+        var submit = _fal.Server.Requests.Single(r => r.Method == "POST" && r.Path.StartsWith("/fal-ai/"));
+        Assert.Equal("/fal-ai/flux-lora/inpainting", submit.Path);
+        var body = JsonNode.Parse(submit.Body)!;
+        Assert.StartsWith(_fal.FilesBase + "/", (string)body["mask_url"]!);
         Assert.All(_fal.Server.Requests.Where(r => r.Method == "GET" && !r.Path.StartsWith("/files")), r => Assert.StartsWith("/fal-ai/flux-lora/requests/", r.Path));
+    }
+
+    [Fact]
+    public async Task Inline_inputs_are_uploaded_to_storage_and_sent_as_urls_without_the_key_on_the_upload()
+    {
+        _h.AddFal(_fal);
+        var png = TestFiles.Png(8, 8, 10, 20, 30);
+        await _h.Service().RunAsync(new GenerationRequest
+        {
+            Operation = GenerationOperation.RemoveBackground, Image = ImageInput.FromBytes(png),
+        }, _h.Context(), CancellationToken.None);
+        var initiate = Assert.Single(_fal.Server.Requests, r => r.Path == "/storage/upload/initiate");
+        Assert.Equal($"Key {FakeFal.Key}", initiate.Header("authorization"));
+        Assert.Equal("image/png", (string)JsonNode.Parse(initiate.Body)!["content_type"]!);
+        var upload = Assert.Single(_fal.Server.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/upload/"));
+        Assert.Null(upload.Header("authorization"));
+        Assert.Equal(png, Assert.Single(_fal.Uploads.Values));
+        var sent = (string)JsonNode.Parse(_fal.Server.Requests.Single(r => r.Path == "/fal-ai/birefnet").Body)!["image_url"]!;
+        Assert.Equal(_fal.FilesBase + "/" + upload.Path["/upload/".Length..], sent);
+    }
+
+    [Fact]
+    public async Task A_data_uri_training_zip_is_uploaded_too()
+    {
+        _h.AddFal(_fal);
+        var zip = new byte[] { 0x50, 0x4b, 0x03, 0x04, 1, 2, 3 };
+        await _h.Service().RunAsync(new GenerationRequest
+        {
+            Operation = GenerationOperation.TrainLora, TriggerWord = "TOK",
+            TrainingImagesZipUrl = "data:application/zip;base64," + Convert.ToBase64String(zip),
+        }, _h.Context(), CancellationToken.None);
+        Assert.Equal(zip, Assert.Single(_fal.Uploads.Values));
+        var body = JsonNode.Parse(_fal.Server.Requests.Single(r => r.Path == "/fal-ai/flux-lora-fast-training").Body)!;
+        Assert.StartsWith(_fal.FilesBase + "/", (string)body["images_data_url"]!);
     }
 
     [Fact]
@@ -123,14 +158,64 @@ public sealed class FalProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Failed_status_is_classified_and_reported()
+    public async Task Completed_with_a_runner_error_fails_once_without_retrying_the_result()
     {
         _h.AddFal(_fal);
-        _fal.Script = ["IN_PROGRESS", "FAILED:GPU worker crashed"];
+        _fal.Script = ["IN_PROGRESS", "COMPLETED:runner_server_error:GPU worker crashed"];
         var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
         Assert.Equal(FailureKind.ProviderFailed, ex.Kind);
-        Assert.Contains("fal.ai could not run the request: GPU worker crashed", ex.Message);
+        Assert.Contains("fal.ai could not run the request (runner_server_error): GPU worker crashed", ex.Message);
         Assert.Contains(_h.Progress.Items, s => s.Phase == ProviderPhase.Failed);
+        Assert.Single(_fal.Server.Requests, r => r.Method == "GET" && r.Path == "/fal-ai/flux-lora/requests/req-0001");
+    }
+
+    [Fact]
+    public async Task Completed_with_a_content_policy_violation_is_a_safety_block_by_type()
+    {
+        _h.AddFal(_fal);
+        _fal.Script = ["COMPLETED:content_policy_violation:The content was flagged by a content checker."];
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.SafetyBlock, ex.Kind);
+        Assert.Contains("content checker refused the prompt", ex.Message);
+    }
+
+    [Fact]
+    public async Task Content_policy_type_on_submit_is_a_safety_block_whatever_the_message_says()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(422, """{"detail": [{"loc": ["body", "image_url"], "msg": "Rejected.", "type": "content_policy_violation", "url": "https://docs.fal.ai/errors#content_policy_violation"}]}"""));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.SafetyBlock, ex.Kind);
+        Assert.Contains("refused the input image", ex.Message);
+        Assert.Single(_fal.Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_message_that_mentions_safety_is_not_a_safety_block_without_the_type()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(422, """{"detail": [{"loc": ["body", "enable_safety_checker"], "msg": "safety checker must be a boolean", "type": "bool_parsing"}]}"""));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.Rejected, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Retryable_false_header_stops_retries_of_a_server_error()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(500, """{"detail": "Request timed out", "error_type": "internal_error"}""", ("X-Fal-Retryable", "false")));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None));
+        Assert.Equal(FailureKind.ProviderFailed, ex.Kind);
+        Assert.Single(_fal.Server.Requests);
+    }
+
+    [Fact]
+    public async Task Internal_error_without_the_header_is_retried()
+    {
+        _h.AddFal(_fal);
+        _fal.Faults.Enqueue("submit", Fault.Status(500, """{"detail": "Unexpected", "error_type": "internal_error"}""", ("X-Fal-Error-Type", "internal_error")));
+        Assert.Single((await _h.Service().RunAsync(Portrait, _h.Context(), CancellationToken.None)).Images);
+        Assert.Equal(2, _fal.Server.Requests.Count(r => r.Method == "POST"));
     }
 
     [Fact]

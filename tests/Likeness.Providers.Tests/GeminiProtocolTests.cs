@@ -31,7 +31,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
         _h.AddGemini(_gemini);
         var result = await Run(Character);
         var request = Assert.Single(_gemini.Server.Requests);
-        Assert.Equal("/v1beta/models/gemini-2.5-flash-image:generateContent", request.Path);
+        Assert.Equal("/v1beta/models/gemini-3.1-flash-image:generateContent", request.Path);
         Assert.Equal(FakeGemini.Key, request.Header("x-goog-api-key"));
         var parts = Parts(request);
         Assert.Equal("the same woman walking on a beach", (string)parts[0]["text"]!);
@@ -73,13 +73,13 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
         _gemini.Mode = FakeGemini.Answer.Text;
         var result = await Run(new GenerationRequest { Operation = GenerationOperation.DescribeImage, Image = ImageInput.FromBytes(Scene) });
         Assert.Equal("A woman in her thirties with short red hair and green eyes.", result.Text);
-        Assert.Equal("/v1beta/models/gemini-2.5-flash:generateContent", _gemini.Server.Requests[0].Path);
+        Assert.Equal("/v1beta/models/gemini-3.5-flash:generateContent", _gemini.Server.Requests[0].Path);
         Assert.Empty(result.Images);
     }
 
     [Theory]
     [InlineData(FakeGemini.Answer.Safety, FailureKind.SafetyBlock, "safety filter")]
-    [InlineData(FakeGemini.Answer.BlockedPrompt, FailureKind.BlockedPrompt, "blocked the prompt (PROHIBITED_CONTENT)")]
+    [InlineData(FakeGemini.Answer.BlockedPrompt, FailureKind.BlockedPrompt, "for safety (PROHIBITED_CONTENT)")]
     [InlineData(FakeGemini.Answer.Recitation, FailureKind.Recitation, "resembled existing material")]
     public async Task Content_refusals_are_classified_and_not_retried_or_rerouted(FakeGemini.Answer mode, FailureKind kind, string reason)
     {
@@ -92,11 +92,65 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(FakeGemini.Answer.NoImageFinish, FailureKind.EmptyResponse, "did not make one (NO_IMAGE)")]
+    [InlineData(FakeGemini.Answer.ImageOther, FailureKind.EmptyResponse, "unspecified reason (IMAGE_OTHER)")]
+    [InlineData(FakeGemini.Answer.ModelArmor, FailureKind.SafetyBlock, "Model Armor")]
+    [InlineData(FakeGemini.Answer.Jailbreak, FailureKind.BlockedPrompt, "(JAILBREAK)")]
+    public async Task Newer_finish_and_block_reasons_have_user_facing_messages(FakeGemini.Answer mode, FailureKind kind, string reason)
+    {
+        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.TextToImage] = ["gemini-3.1-flash-image"]);
+        _gemini.Mode = mode;
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Character));
+        Assert.Equal(kind, ex.Kind);
+        Assert.Contains(reason, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(768, 1024, "3:4", "1K")]
+    [InlineData(1920, 1080, "16:9", "2K")]
+    [InlineData(4096, 1756, "21:9", "4K")]
+    [InlineData(1024, 1024, "1:1", "1K")]
+    public async Task Size_is_sent_as_image_config_the_api_accepts(int width, int height, string ratio, string size)
+    {
+        _h.AddGemini(_gemini);
+        await Run(Character with { Width = width, Height = height });
+        var config = JsonNode.Parse(Assert.Single(_gemini.Server.Requests).Body)!["generationConfig"]!["imageConfig"]!;
+        Assert.Equal((ratio, size), ((string)config["aspectRatio"]!, (string)config["imageSize"]!));
+    }
+
+    [Fact]
+    public async Task An_edit_asks_for_the_scene_shape_not_the_default_size()
+    {
+        _h.AddGemini(_gemini);
+        await Run(new GenerationRequest
+        {
+            Operation = GenerationOperation.ImageEdit, Prompt = "night", Width = 1024, Height = 1024,
+            Image = ImageInput.FromBytes(TestFiles.Png(1920, 1080)),
+        });
+        var config = JsonNode.Parse(Assert.Single(_gemini.Server.Requests).Body)!["generationConfig"]!["imageConfig"]!;
+        Assert.Equal(("16:9", "2K"), ((string)config["aspectRatio"]!, (string)config["imageSize"]!));
+    }
+
+    [Fact]
+    public async Task Check_lists_served_models_across_pages_and_warns_about_retired_names()
+    {
+        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.ImageEdit] = ["gemini-2.5-flash-image"]);
+        var rows = await _h.Providers[0].CheckAsync(default);
+        Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "key").Status);
+        Assert.Contains("4 models served", rows.Single(r => r.Subject == "key").Detail);
+        Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "gemini-3.5-flash").Status);
+        var retired = rows.Single(r => r.Subject == "gemini-2.5-flash-image");
+        Assert.Equal(CheckStatus.Warning, retired.Status);
+        Assert.Contains("gemini-3-pro-image, gemini-3.1-flash-image", retired.Detail);
+        Assert.Equal(2, _gemini.Server.Requests.Count(r => r.Path == "/v1beta/models"));
+    }
+
+    [Theory]
     [InlineData(FakeGemini.Answer.NoImage)]
     [InlineData(FakeGemini.Answer.NoCandidates)]
     public async Task Answers_without_an_image_are_empty_responses(FakeGemini.Answer mode)
     {
-        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.TextToImage] = ["gemini-2.5-flash-image"]);
+        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.TextToImage] = ["gemini-3.1-flash-image"]);
         _gemini.Mode = mode;
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Character));
         Assert.Equal(FailureKind.EmptyResponse, ex.Kind);
@@ -124,11 +178,11 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     public async Task Overload_storm_retries_every_3_s_until_the_window_then_switches_model()
     {
         _h.AddGemini(_gemini, o => o.Retry.OverloadedWindow = TimeSpan.FromSeconds(30));
-        _gemini.Faults.Always("gemini-2.5-flash-image", FakeGemini.Overloaded);
+        _gemini.Faults.Always("gemini-3.1-flash-image", FakeGemini.Overloaded);
         var result = await Run(Character);
 
-        Assert.Equal("gemini-3-pro-image-preview", result.Model);
-        var storm = _gemini.Server.Requests.Where(r => r.Path.Contains("gemini-2.5-flash-image")).ToList();
+        Assert.Equal("gemini-3-pro-image", result.Model);
+        var storm = _gemini.Server.Requests.Where(r => r.Path.Contains("gemini-3.1-flash-image")).ToList();
         Assert.Equal(10, storm.Count);
         Assert.All(Spacing.Seconds(storm), gap => Assert.Equal(3, gap));
         Assert.Equal([FailureKind.Overloaded, null], result.Attempts.Select(a => a.Failure));
@@ -142,9 +196,9 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     public async Task Overload_then_success_stays_on_the_first_model()
     {
         _h.AddGemini(_gemini);
-        _gemini.Faults.Repeat("gemini-2.5-flash-image", 4, FakeGemini.Overloaded);
+        _gemini.Faults.Repeat("gemini-3.1-flash-image", 4, FakeGemini.Overloaded);
         var result = await Run(Character);
-        Assert.Equal("gemini-2.5-flash-image", result.Model);
+        Assert.Equal("gemini-3.1-flash-image", result.Model);
         Assert.Equal([3.0, 3, 3, 3], Spacing.Seconds(_gemini.Server.Requests));
     }
 
@@ -152,7 +206,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     public async Task Quota_429_waits_the_retry_delay_with_jitter()
     {
         _h.AddGemini(_gemini);
-        _gemini.Faults.Enqueue("gemini-2.5-flash-image", FakeGemini.Quota("7s"));
+        _gemini.Faults.Enqueue("gemini-3.1-flash-image", FakeGemini.Quota("7s"));
         await Run(Character);
         var gap = Assert.Single(Spacing.Seconds(_gemini.Server.Requests));
         Assert.InRange(gap, 7, 8);
@@ -161,8 +215,8 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Internal_errors_back_off_5_10_20_then_give_up()
     {
-        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.TextToImage] = ["gemini-2.5-flash-image"]);
-        _gemini.Faults.Always("gemini-2.5-flash-image", FakeGemini.Internal);
+        _h.AddGemini(_gemini, o => o.Models[GenerationOperation.TextToImage] = ["gemini-3.1-flash-image"]);
+        _gemini.Faults.Always("gemini-3.1-flash-image", FakeGemini.Internal);
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Character));
         Assert.Equal(FailureKind.Transient, ex.Kind);
         Assert.Equal([5.0, 10, 20], Spacing.Seconds(_gemini.Server.Requests));

@@ -22,7 +22,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         _h.AddReplicate(_rep);
         _rep.FinishWithinWait = true;
         var result = await Run(Prompt);
-        var create = _rep.Server.Requests.First();
+        var create = _rep.Server.Requests.First(r => r.Method == "POST");
         Assert.Equal("/v1/models/black-forest-labs/flux-schnell/predictions", create.Path);
         Assert.Equal("wait=60", create.Header("prefer"));
         Assert.Equal($"Bearer {FakeReplicate.Key}", create.Header("authorization"));
@@ -38,7 +38,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         _h.AddReplicate(_rep, o => o.PreferWaitSeconds = 0);
         _rep.Script = ["starting", "starting", "processing", "succeeded"];
         await Run(Prompt);
-        Assert.Null(_rep.Server.Requests[0].Header("prefer"));
+        Assert.Null(_rep.Server.Requests.First(r => r.Method == "POST").Header("prefer"));
         var phases = _h.Progress.Items.Select(s => s.Phase).Distinct().ToList();
         Assert.Equal([ProviderPhase.Submitted, ProviderPhase.Queued, ProviderPhase.Running, ProviderPhase.Succeeded], phases);
         Assert.Contains("50%|#####     | 2/4", _h.Progress.Items.First(s => s.Phase == ProviderPhase.Running).Logs!);
@@ -50,7 +50,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
     {
         _h.AddReplicate(_rep, o => o.Models[GenerationOperation.TextToImage] = ["acme/portraits:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa"]);
         await Run(Prompt);
-        var create = _rep.Server.Requests.First();
+        var create = _rep.Server.Requests.First(r => r.Method == "POST");
         Assert.Equal("/v1/predictions", create.Path);
         Assert.Equal("5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa", (string)JsonNode.Parse(create.Body)!["version"]!);
     }
@@ -87,7 +87,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Prompt));
         Assert.Equal(FailureKind.Rejected, ex.Kind);
         Assert.Contains("Replicate rejected the request (HTTP 422: input.aspect_ratio: aspect_ratio must be one of", ex.Message);
-        Assert.Single(_rep.Server.Requests);
+        Assert.Single(_rep.Server.Requests, r => r.Method == "POST");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         _h.AddReplicate(_rep, o => o.WebhookUrl = "https://likeness.example/hooks/replicate");
         _rep.FinishWithinWait = true;
         await Run(Prompt);
-        var body = JsonNode.Parse(_rep.Server.Requests[0].Body)!;
+        var body = JsonNode.Parse(_rep.Server.Requests.First(r => r.Method == "POST").Body)!;
         Assert.Equal("https://likeness.example/hooks/replicate", (string)body["webhook"]!);
         Assert.Equal(["start", "completed"], body["webhook_events_filter"]!.AsArray().Select(n => (string)n!));
     }
@@ -113,6 +113,80 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.Contains(_rep.Server.Requests, r => r.Path == "/v1/predictions/pred001/cancel" && r.Method == "POST");
+    }
+
+    [Fact]
+    public async Task Steps_outside_the_published_schema_are_refused_before_sending()
+    {
+        _h.AddReplicate(_rep, o => o.Models[GenerationOperation.TextToImage] = ["black-forest-labs/flux-schnell"]);
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Prompt with { Steps = 28 }));
+        Assert.Equal(FailureKind.Rejected, ex.Kind);
+        Assert.Contains("'num_inference_steps' accepts 1 to 4, not 28", ex.Message);
+        Assert.DoesNotContain(_rep.Server.Requests, r => r.Method == "POST");
+        Assert.Single(_rep.Server.Requests, r => r.Path == "/v1/models/black-forest-labs/flux-schnell");
+    }
+
+    [Fact]
+    public async Task Fill_pro_gets_its_own_field_names_and_a_single_uri_output()
+    {
+        _h.AddReplicate(_rep);
+        _rep.FinishWithinWait = true;
+        var png = TestFiles.Png(8, 8);
+        var result = await Run(new GenerationRequest
+        {
+            Operation = GenerationOperation.Inpaint, Prompt = "red scarf", Steps = 30, GuidanceScale = 3,
+            Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
+        });
+        var input = JsonNode.Parse(_rep.Server.Requests.First(r => r.Method == "POST").Body)!["input"]!.AsObject();
+        Assert.Equal((30, 3.0), ((int)input["steps"]!, (double)input["guidance"]!));
+        Assert.False(input.ContainsKey("num_inference_steps"));
+        Assert.Equal((24, 24), (result.Images[0].Width, result.Images[0].Height));
+    }
+
+    [Fact]
+    public async Task Guidance_outside_fill_pro_range_names_the_field()
+    {
+        _h.AddReplicate(_rep);
+        var png = TestFiles.Png(8, 8);
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(new GenerationRequest
+        {
+            Operation = GenerationOperation.Inpaint, Prompt = "red scarf", GuidanceScale = 30,
+            Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
+        }));
+        Assert.Contains("'guidance' accepts 2 to 5, not 30", ex.Message);
+    }
+
+    [Fact]
+    public async Task Kontext_single_string_output_is_stored_and_the_schema_is_cached()
+    {
+        _h.AddReplicate(_rep);
+        _rep.FinishWithinWait = true;
+        var edit = new GenerationRequest { Operation = GenerationOperation.ImageEdit, Prompt = "make it night", Image = ImageInput.FromUrl("https://cdn.example/a.png") };
+        Assert.Single((await Run(edit)).Images);
+        Assert.Single((await Run(edit)).Images);
+        Assert.Single(_rep.Server.Requests, r => r.Path == "/v1/models/black-forest-labs/flux-kontext-pro");
+        Assert.Equal(2, _rep.Server.Requests.Count(r => r.Method == "POST"));
+    }
+
+    [Fact]
+    public async Task Webhook_signing_secret_is_fetched_with_the_token()
+    {
+        var provider = _h.AddReplicate(_rep);
+        Assert.Equal(FakeReplicate.WebhookSecret, await provider.FetchWebhookSigningSecretAsync(default));
+        var request = Assert.Single(_rep.Server.Requests);
+        Assert.Equal(("/v1/webhooks/default/secret", $"Bearer {FakeReplicate.Key}"), (request.Path, request.Header("authorization")));
+    }
+
+    [Fact]
+    public async Task Check_reports_missing_models_and_versions()
+    {
+        _rep.MissingModels.Add("black-forest-labs/flux-dev");
+        var rows = await _h.AddReplicate(_rep).CheckAsync(default);
+        Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "black-forest-labs/flux-schnell").Status);
+        Assert.Contains("latest version dp-8e2e6", rows.Single(r => r.Subject == "black-forest-labs/flux-schnell").Detail);
+        var missing = rows.Single(r => r.Subject == "black-forest-labs/flux-dev");
+        Assert.Equal(CheckStatus.Failed, missing.Status);
+        Assert.Contains("no such model or version", missing.Detail);
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public sealed class SecretAndCheckTests : IAsyncLifetime
         _h.AddReplicate(_rep);
         var echo = (string key) => Fault.Status(500, $$"""{"error": "upstream said: bad token {{key}}", "detail": "token {{key}} rejected"}""");
         _fal.Faults.Always("submit", echo(FakeFal.Key));
-        _gemini.Faults.Always("gemini-2.5-flash-image", Fault.Status(403, $$$"""{"error": {"code": 403, "message": "key {{{FakeGemini.Key}}} lacks permission", "status": "PERMISSION_DENIED"}}"""));
-        _gemini.Faults.Always("gemini-3-pro-image-preview", Fault.Status(400, $$$"""{"error": {"code": 400, "message": "bad {{{FakeGemini.Key}}}", "status": "INVALID_ARGUMENT"}}"""));
+        _gemini.Faults.Always("gemini-3.1-flash-image", Fault.Status(403, $$$"""{"error": {"code": 403, "message": "key {{{FakeGemini.Key}}} lacks permission", "status": "PERMISSION_DENIED"}}"""));
+        _gemini.Faults.Always("gemini-3-pro-image", Fault.Status(400, $$$"""{"error": {"code": 400, "message": "bad {{{FakeGemini.Key}}}", "status": "INVALID_ARGUMENT"}}"""));
         _hf.Faults.Always("black-forest-labs/FLUX.1-schnell", echo(FakeHuggingFace.Key));
         _rep.Faults.Always("create", Fault.Status(429, $$"""{"detail": "throttled for {{FakeReplicate.Key}}"}""", ("Retry-After", "1")));
         _h.Generation.Routes[GenerationOperation.TextToImage] = ["fal", "replicate", "huggingface", "gemini"];
@@ -74,8 +74,11 @@ public sealed class SecretAndCheckTests : IAsyncLifetime
 
         Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "fal-ai/flux-lora").Status);
         Assert.Equal(CheckStatus.Failed, rows.Single(r => r.Subject == "fal-ai/birefnet").Status);
-        Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "gemini-2.5-flash-image").Status);
-        Assert.Contains("check the model id", rows.Single(r => r.Subject == "gemini-9-missing").Detail);
+        Assert.Equal(CheckStatus.Ok, rows.Single(r => r.Subject == "gemini-3.1-flash-image").Status);
+        var missing = rows.Single(r => r.Subject == "gemini-9-missing");
+        Assert.Equal(CheckStatus.Warning, missing.Status);
+        Assert.Contains("not served to this key", missing.Detail);
+        Assert.Contains("gemini-3.1-flash-image", missing.Detail);
         Assert.All(rows.Where(r => r.Provider == "huggingface"), r => Assert.Contains("key refused", r.Detail));
         var replicate = Assert.Single(rows, r => r.Provider == "replicate");
         Assert.Equal(CheckStatus.NotConfigured, replicate.Status);

@@ -32,10 +32,10 @@ public sealed class ServicePolicyTests : IAsyncLifetime
     [Fact]
     public async Task Overloaded_provider_falls_back_to_the_next_provider_and_both_calls_are_in_the_ledger()
     {
-        _h.AddGemini(_gemini, o => { o.Retry.OverloadedWindow = TimeSpan.FromSeconds(9); o.Models[GenerationOperation.TextToImage] = ["gemini-2.5-flash-image"]; });
+        _h.AddGemini(_gemini, o => { o.Retry.OverloadedWindow = TimeSpan.FromSeconds(9); o.Models[GenerationOperation.TextToImage] = ["gemini-3.1-flash-image"]; });
         _h.AddFal(_fal);
         _h.Generation.Routes[GenerationOperation.TextToImage] = ["gemini", "fal"];
-        _gemini.Faults.Always("gemini-2.5-flash-image", FakeGemini.Overloaded);
+        _gemini.Faults.Always("gemini-3.1-flash-image", FakeGemini.Overloaded);
 
         var result = await _h.Service().RunAsync(Prompt, _h.Context(), CancellationToken.None);
 
@@ -101,11 +101,11 @@ public sealed class ServicePolicyTests : IAsyncLifetime
         var first = await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
         Assert.Equal("fal", first.Provider);
         Assert.StartsWith("open until", service.Health().Single(x => x.Provider == "huggingface").Circuit);
-        var hfCalls = _hf.Server.Requests.Count;
+        var hfCalls = _hf.Inference.Count;
 
         var second = await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
         Assert.Equal("fal", second.Provider);
-        Assert.Equal(hfCalls, _hf.Server.Requests.Count);
+        Assert.Equal(hfCalls, _hf.Inference.Count);
         Assert.Equal(FailureKind.CircuitOpen, second.Attempts[0].Failure);
         Assert.Contains("Transient", service.Health().Single(x => x.Provider == "huggingface").LastFailure);
 
@@ -169,8 +169,8 @@ public sealed class ServicePolicyTests : IAsyncLifetime
     {
         _h.AddGemini(_gemini);
         _h.AddFal(_fal);
-        var result = await _h.Service().RunAsync(Prompt with { Route = "gemini:gemini-3-pro-image-preview" }, _h.Context(), CancellationToken.None);
-        Assert.Equal(("gemini", "gemini-3-pro-image-preview"), (result.Provider, result.Model));
+        var result = await _h.Service().RunAsync(Prompt with { Route = "gemini:gemini-3-pro-image" }, _h.Context(), CancellationToken.None);
+        Assert.Equal(("gemini", "gemini-3-pro-image"), (result.Provider, result.Model));
         Assert.Empty(_fal.Server.Requests);
     }
 
@@ -180,7 +180,7 @@ public sealed class ServicePolicyTests : IAsyncLifetime
         _h.AddHuggingFace(_hf, o => { o.RateLimit.RequestsPerMinute = 6; o.RateLimit.Burst = 1; });
         var service = _h.Service();
         for (int i = 0; i < 3; i++) await service.RunAsync(Prompt, _h.Context(), CancellationToken.None);
-        Assert.Equal([10.0, 10], Spacing.Seconds(_hf.Server.Requests));
+        Assert.Equal([10.0, 10], Spacing.Seconds(_hf.Inference));
     }
 
     [Fact]

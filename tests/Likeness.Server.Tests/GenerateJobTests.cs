@@ -18,7 +18,7 @@ public sealed class GenerateJobTests : IClassFixture<ProviderServerFixture>
         this.server = server;
         server.Fal.Faults.Clear("submit");
         server.Fal.Script = ["COMPLETED"];
-        server.Gemini.Faults.Clear("gemini-2.5-flash-image");
+        server.Gemini.Faults.Clear("gemini-3.1-flash-image");
     }
 
     static JsonElement Step(JsonElement job) => job.GetProperty("steps")[0];

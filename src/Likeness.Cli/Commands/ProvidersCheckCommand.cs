@@ -10,7 +10,7 @@ public static class ProvidersCheckCommand
 {
     public static Command Create()
     {
-        var command = new Command("check", "Ping configured providers (API key, model availability) and print a status table; explain what works offline.");
+        var command = new Command("check", "Ask each configured provider which of the configured models it really serves (Gemini model list, Hugging Face provider mapping, Replicate model/version, fal endpoint) and print a status table; explain what works offline.");
         command.SetAction(async (parse, ct) =>
         {
             var providers = ProviderConfiguration.CreateProviders(ProviderConfiguration.FromEnvironment());
@@ -28,6 +28,13 @@ public static class ProvidersCheckCommand
                 AnsiConsole.WriteLine();
                 foreach (var (operation, names) in ProviderChecker.Coverage(providers))
                     AnsiConsole.MarkupLine($"  {operation,-17} {(names.Count == 0 ? "[grey]no configured provider[/]" : Markup.Escape(string.Join(", ", names)))}");
+                var attention = ProviderChecker.Attention(rows);
+                if (attention.Count > 0)
+                {
+                    AnsiConsole.WriteLine();
+                    AnsiConsole.Write(new Text($"{attention.Count} configured model(s) cannot be used as configured; set Providers:<Provider>:Models:<Operation> to a served model:{Environment.NewLine}"));
+                    foreach (var line in attention) AnsiConsole.Write(new Text($"  - {line}{Environment.NewLine}"));
+                }
                 return rows.Any(r => r.Status == CheckStatus.Failed) ? 1 : 0;
             }
             finally

@@ -1,13 +1,11 @@
-using Likeness.Providers.Replicate;
 using Likeness.Providers.Webhooks;
-using Microsoft.Extensions.Options;
 
 namespace Likeness.Server.Providers;
 
 /// <summary>
 /// Provider webhooks (anonymous: the providers call them). They only wake the call waiting on that request,
 /// which then re-reads the result from the provider's API with our key, so nothing a webhook says is trusted
-/// as output. Signatures are still checked (fal: Ed25519/JWKS; Replicate: HMAC when a signing secret is set)
+/// as output. Signatures are still checked (fal: Ed25519/JWKS; Replicate: HMAC with the configured secret, or the one fetched with the token)
 /// so strangers cannot make us poll early. Redeliveries answer 200 and change nothing.
 /// </summary>
 public static class ProviderWebhookEndpoints
@@ -42,10 +40,17 @@ public static class ProviderWebhookEndpoints
         return Deliver(inbox, log, () => FalWebhook.Parse(System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow()));
     }
 
-    static async Task<IResult> Replicate(HttpRequest request, WebhookInbox inbox, IOptions<ReplicateOptions> options, TimeProvider time, ILogger<WebhookInbox> log, CancellationToken ct)
+    static async Task<IResult> Replicate(HttpRequest request, WebhookInbox inbox, ReplicateWebhookSecret secrets, TimeProvider time, ILogger<WebhookInbox> log, CancellationToken ct)
     {
         var text = System.Text.Encoding.UTF8.GetString(await ReadBodyAsync(request, ct));
-        if (options.Value.WebhookSigningSecret is { Length: > 0 } secret)
+        var lookup = await secrets.GetAsync(ct);
+        if (lookup.Problem is { } problem)
+        {
+            // Replicate retries failed deliveries; the waiting step keeps polling meanwhile.
+            return TypedResults.Problem(statusCode: 503, title: "Cannot verify Replicate webhooks right now",
+                detail: $"{problem}. Set Likeness:Providers:Replicate:WebhookSigningSecret or try again later.");
+        }
+        if (lookup.Secret is { Length: > 0 } secret)
         {
             var (id, timestamp, signature) = (Header(request, "webhook-id"), Header(request, "webhook-timestamp"), Header(request, "webhook-signature"));
             if (id is null || timestamp is null || signature is null || !ReplicateWebhook.Verify(id, timestamp, signature, text, secret, time.GetUtcNow()))

@@ -28,6 +28,7 @@ public static class ProvidersSetup
         }
         services.AddHttpClient("fal-jwks");
         services.AddSingleton<FalWebhookVerifier>();
+        services.AddSingleton<ReplicateWebhookSecret>();
         services.Configure<GenerateOptions>(root.GetSection("Likeness:Jobs:Generate"));
         services.AddSingleton<IJobKind, GenerateKind>();
         services.AddSingleton<IJobStepHandler, GenerateStep>();

@@ -48,6 +48,7 @@ public sealed class ProviderServerFixture : ServerFixture
         settings["Likeness:Providers:Fal:PollInterval"] = "00:00:00.050";
         settings["Likeness:Providers:Fal:WebhookPollInterval"] = "00:00:00.500";
         settings["Likeness:Providers:Fal:WebhookJwksUrl"] = Jwks.Root + "/.well-known/jwks.json";
+        settings["Likeness:Providers:Fal:StorageBaseUrl"] = Fal.Server.Root;
         settings["Likeness:Providers:WebhookBaseUrl"] = Urls;
         settings["Likeness:Providers:Downloads:Url:AllowHttp"] = "true";
         settings["Likeness:Providers:Downloads:Url:AllowPrivateNetworks"] = "true";

@@ -28,9 +28,10 @@ public sealed class PriceTableOptions
         },
         ["gemini"] = new(StringComparer.Ordinal)
         {
-            ["gemini-2.5-flash-image"] = new() { UsdPerUnit = 0.039m, Unit = PriceUnit.Image },
-            ["gemini-3-pro-image-preview"] = new() { UsdPerUnit = 0.134m, Unit = PriceUnit.Image },
-            ["gemini-2.5-flash"] = new() { UsdPerUnit = 0.001m, Unit = PriceUnit.Run },
+            // Per 1K/2K output image (ai.google.dev/gemini-api/docs/pricing); 4K images cost more: set your own price if you use them.
+            ["gemini-3.1-flash-image"] = new() { UsdPerUnit = 0.067m, Unit = PriceUnit.Image },
+            ["gemini-3-pro-image"] = new() { UsdPerUnit = 0.134m, Unit = PriceUnit.Image },
+            ["gemini-3.5-flash"] = new() { UsdPerUnit = 0.002m, Unit = PriceUnit.Run },
         },
         ["huggingface"] = new(StringComparer.Ordinal),
         ["replicate"] = new(StringComparer.Ordinal)

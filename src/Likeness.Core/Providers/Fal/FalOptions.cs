@@ -11,6 +11,10 @@ public sealed class FalOptions : ProviderOptions
 
     /// <summary>Platform API, used by `providers check` to confirm the models exist.</summary>
     public string PlatformBaseUrl { get; set; } = "https://api.fal.ai/v1";
+    /// <summary>fal's REST API, where inline inputs are uploaded to fal storage (see <see cref="UploadInlineInputs"/>).</summary>
+    public string StorageBaseUrl { get; set; } = "https://rest.alpha.fal.ai";
+    /// <summary>Upload inline images, masks and zips to fal storage and send URLs (fal's clients do); false = send data URIs.</summary>
+    public bool UploadInlineInputs { get; set; } = true;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>When set, sent as fal_webhook=; polling then slows to <see cref="WebhookPollInterval"/> as a safety net.</summary>
     public string? WebhookUrl { get; set; }

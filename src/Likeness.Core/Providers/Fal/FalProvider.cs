@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Likeness.Providers.Fal;
 
 /// <summary>
-/// fal.ai queue API: submit → poll status (IN_QUEUE with position → IN_PROGRESS with logs → COMPLETED | FAILED | CANCELED)
-/// → fetch the result; cancel on caller cancellation or deadline. Webhooks (fal_webhook=) only wake the poller.
+/// fal.ai queue API: submit → poll status (IN_QUEUE with position → IN_PROGRESS with logs → COMPLETED) → fetch the result;
+/// cancel on caller cancellation or deadline. Webhooks (fal_webhook=) only wake the poller. fal has no FAILED status: a failed
+/// request is COMPLETED with error/error_type, and its result GET answers the typed error (see <see cref="FalErrors"/>).
 /// </summary>
 public sealed class FalProvider : HttpProviderBase<FalOptions>
 {
@@ -23,11 +24,13 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
     };
 
     readonly WebhookInbox? _inbox;
+    readonly FalUploader _uploader;
 
     public FalProvider(HttpClient http, IOptions<FalOptions> options, TimeProvider? time = null, ILogger<FalProvider>? log = null, WebhookInbox? inbox = null)
         : base("fal", "fal.ai", "set FAL_KEY (or Providers:Fal:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
     {
         _inbox = string.IsNullOrEmpty(options.Value.WebhookUrl) ? null : inbox;
+        _uploader = new FalUploader(http, Runtime, options.Value, (method, uri, body) => Request(method, uri, body));
     }
 
     public override string? Limitation(GenerationRequest request, string model)
@@ -40,6 +43,7 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
     public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
     {
         if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
+        request = await _uploader.UploadInlineInputsAsync(request, call, ct).ConfigureAwait(false);
         var body = FalInputs.For(request, Options);
         var submitUri = Url(model + (Options.WebhookUrl is { Length: > 0 } hook ? "?fal_webhook=" + Uri.EscapeDataString(hook) : ""));
         var queued = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Post, submitUri, body), ReadJsonAsync), call, ct).ConfigureAwait(false);
@@ -48,9 +52,10 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
         var urls = new QueueUrls(this, model, id, queued);
         call.Report(ProviderPhase.Submitted);
 
+        JsonNode completed;
         try
         {
-            await WaitUntilCompletedAsync(urls, call, ct).ConfigureAwait(false);
+            completed = await WaitUntilCompletedAsync(urls, call, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -58,6 +63,8 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
             call.Report(ProviderPhase.Canceled, message: "canceled by the caller");
             throw;
         }
+        if (Str(completed["error"]) is not null || Str(completed["error_type"]) is not null)
+            throw await CompletedWithErrorAsync(urls, completed, call, ct).ConfigureAwait(false);
         var result = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Get, urls.Response), ReadJsonAsync, TakesRateToken: false), call, ct)
             .ConfigureAwait(false);
         var outcome = Outcome(request, id, result);
@@ -65,7 +72,7 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
         return outcome;
     }
 
-    async Task WaitUntilCompletedAsync(QueueUrls urls, ProviderCall call, CancellationToken ct)
+    async Task<JsonNode> WaitUntilCompletedAsync(QueueUrls urls, ProviderCall call, CancellationToken ct)
     {
         int logsSeen = 0;
         while (true)
@@ -83,15 +90,7 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
                     logsSeen = Math.Max(logsSeen, logs.Count);
                     break;
                 case "COMPLETED":
-                    return;
-                case "FAILED":
-                    var error = Runtime.Redact(Str(status["error"]) ?? "no reason given");
-                    call.Report(ProviderPhase.Failed, message: error);
-                    throw new ProviderException(LooksLikeSafety(error) ? FailureKind.SafetyBlock : FailureKind.ProviderFailed, Name,
-                        $"fal.ai could not run the request: {error}");
-                case "CANCELED":
-                    call.Report(ProviderPhase.Canceled);
-                    throw new ProviderException(FailureKind.ProviderFailed, Name, "fal.ai reports the request was canceled on its side.");
+                    return status;
                 default:
                     throw new ProviderException(FailureKind.Transient, Name, $"fal.ai returned an unknown status '{Str(status["status"])}'.");
             }
@@ -103,6 +102,40 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
             await WaitForNextPollAsync(_inbox, call.RequestId!, _inbox is null ? Options.PollInterval : Options.WebhookPollInterval, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A request that COMPLETED with an error: read the result once (no retries: the outcome is final) for the typed error
+    /// body, falling back to the status's own error/error_type when that read fails.
+    /// </summary>
+    async Task<ProviderException> CompletedWithErrorAsync(QueueUrls urls, JsonNode completed, ProviderCall call, CancellationToken ct)
+    {
+        FalErrors.Classified error;
+        int? status = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            using var response = await Http.SendAsync(Request(HttpMethod.Get, urls.Response), timeout.Token).ConfigureAwait(false);
+            var body = Runtime.Redact(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
+            if (response.IsSuccessStatusCode) throw new HttpRequestException("the result of a failed request answered 2xx");
+            status = (int)response.StatusCode;
+            error = FalErrors.Classify(response.StatusCode, TryParse(body), body, HeaderOf(response, FalErrors.ErrorTypeHeader), HeaderOf(response, FalErrors.RetryableHeader));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            var type = Str(completed["error_type"]);
+            error = FalErrors.Classify(System.Net.HttpStatusCode.InternalServerError, new JsonObject { ["error_type"] = type }, Runtime.Redact(Str(completed["error"]) ?? "no reason given"), type, "false");
+        }
+        // The request ran to its end on fal's side: retrying the same call cannot change it (another route may).
+        var kind = error.Kind is FailureKind.Transient or FailureKind.Overloaded or FailureKind.RateLimited ? FailureKind.ProviderFailed : error.Kind;
+        error = error with { Kind = kind };
+        var message = FalErrors.Describe(error);
+        call.Report(ProviderPhase.Failed, message: message);
+        return new ProviderException(kind, Name, message, status);
+    }
+
+    static string? HeaderOf(HttpResponseMessage response, string name)
+        => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     /// <summary>Best effort: fal only cancels requests that have not started; failure to cancel is logged, not thrown.</summary>
     async Task CancelAsync(QueueUrls urls, ProviderCall call)
@@ -139,29 +172,15 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
 
     protected override ProviderException MapError(HttpResponseMessage response, string body, ProviderCall call)
     {
-        var json = TryParse(body);
-        var detail = json?["detail"];
-        if (detail is JsonArray errors && errors.Count > 0)
+        var error = FalErrors.Classify(response.StatusCode, TryParse(body), body,
+            HeaderOf(response, FalErrors.ErrorTypeHeader), HeaderOf(response, FalErrors.RetryableHeader));
+        return error.Kind switch
         {
-            // Validation errors: [{loc: ["body", "loras", 0, "path"], msg, type}]
-            var first = errors[0];
-            var loc = (first?["loc"] as JsonArray)?.Select(n => n?.ToString()).Where(s => s is not null && s != "body" && !int.TryParse(s, out _)).ToList() ?? [];
-            var field = loc.FirstOrDefault();
-            var msg = Str(first?["msg"]) ?? body;
-            var kind = HttpFailures.KindOf(response.StatusCode);
-            if (kind == FailureKind.Rejected)
-                return new ProviderException(kind, Name, $"fal.ai rejected {FalInputs.Noun(field)}: {HttpFailures.Trim(msg)}", (int)response.StatusCode);
-            return Classified(response, msg, call);
-        }
-        var message = Str(detail) ?? Str(json?["error"]) ?? Str(json?["message"]) ?? body;
-        if (HttpFailures.KindOf(response.StatusCode) == FailureKind.Rejected && LooksLikeSafety(message))
-            return new ProviderException(FailureKind.SafetyBlock, Name, $"fal.ai refused the content: {HttpFailures.Trim(message)}", (int)response.StatusCode);
-        return Classified(response, message, call);
+            FailureKind.Rejected or FailureKind.SafetyBlock or FailureKind.ProviderFailed
+                => new ProviderException(error.Kind, Name, FalErrors.Describe(error), (int)response.StatusCode),
+            _ => Classified(response, error.Message, call, error.Kind),
+        };
     }
-
-    static bool LooksLikeSafety(string text)
-        => text.Contains("nsfw", StringComparison.OrdinalIgnoreCase) || text.Contains("content policy", StringComparison.OrdinalIgnoreCase)
-           || text.Contains("content_policy", StringComparison.OrdinalIgnoreCase) || text.Contains("safety", StringComparison.OrdinalIgnoreCase);
 
     public override async Task<IReadOnlyList<ProviderCheckResult>> CheckAsync(CancellationToken ct)
     {

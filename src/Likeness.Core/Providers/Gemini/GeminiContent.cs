@@ -27,11 +27,31 @@ static class GeminiContent
         }
         var body = new JsonObject { ["contents"] = new JsonArray(new JsonObject { ["role"] = "user", ["parts"] = parts }) };
         if (r.Operation != GenerationOperation.DescribeImage)
-            body["generationConfig"] = new JsonObject { ["responseModalities"] = new JsonArray("TEXT", "IMAGE") };
+            body["generationConfig"] = new JsonObject
+            {
+                ["responseModalities"] = new JsonArray("TEXT", "IMAGE"),
+                ["imageConfig"] = r.Operation == GenerationOperation.ImageEdit && SizeOf(r.Image) is var (w, h)
+                    ? GeminiImageConfig.For(w, h) // an edit keeps the scene's shape
+                    : GeminiImageConfig.For(r.Width, r.Height),
+            };
         return body;
     }
 
     static JsonObject Text(string text) => new() { ["text"] = text };
+
+    static (int Width, int Height)? SizeOf(ImageInput? image)
+    {
+        if (image?.Bytes is not { } bytes) return null;
+        try
+        {
+            var info = Likeness.Imaging.Codecs.ImageCodec.Identify(bytes);
+            return (info.Width, info.Height);
+        }
+        catch (Exception ex) when (ex is LikenessException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     static JsonObject Inline(ImageInput image) => new()
     {

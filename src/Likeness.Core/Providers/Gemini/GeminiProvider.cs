@@ -14,14 +14,15 @@ public sealed class GeminiProvider : HttpProviderBase<GeminiOptions>
 {
     static readonly IReadOnlyDictionary<GenerationOperation, IReadOnlyList<string>> Defaults = new Dictionary<GenerationOperation, IReadOnlyList<string>>
     {
-        // Second model = Gemini's own advice under overload: temporarily switch model.
-        [GenerationOperation.TextToImage] = ["gemini-2.5-flash-image", "gemini-3-pro-image-preview"],
-        [GenerationOperation.ImageEdit] = ["gemini-2.5-flash-image", "gemini-3-pro-image-preview"],
-        [GenerationOperation.DescribeImage] = ["gemini-2.5-flash"],
+        // Second model = Gemini's own advice under overload: temporarily switch model. gemini-2.5-flash-image and
+        // gemini-3-pro-image-preview are on ai.google.dev/gemini-api/docs/deprecations with passed shutdown dates; the
+        // GA replacements are gemini-3.1-flash-image and gemini-3-pro-image, and gemini-2.5-flash (describe) is replaced
+        // by gemini-3.5-flash (deprecations page as summarized on 2026-06-25 and 2026-06-01). All configurable
+        // (Providers:Gemini:Models:*); `likeness providers check` lists what the key can use.
+        [GenerationOperation.TextToImage] = ["gemini-3.1-flash-image", "gemini-3-pro-image"],
+        [GenerationOperation.ImageEdit] = ["gemini-3.1-flash-image", "gemini-3-pro-image"],
+        [GenerationOperation.DescribeImage] = ["gemini-3.5-flash"],
     };
-
-    static readonly string[] SafetyReasons = ["SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "IMAGE_PROHIBITED_CONTENT", "BLOCKLIST", "SPII"];
-    static readonly string[] RecitationReasons = ["RECITATION", "IMAGE_RECITATION"];
 
     public GeminiProvider(HttpClient http, IOptions<GeminiOptions> options, TimeProvider? time = null, ILogger<GeminiProvider>? log = null)
         : base("gemini", "Gemini", "set GEMINI_API_KEY (or Providers:Gemini:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
@@ -49,15 +50,10 @@ public sealed class GeminiProvider : HttpProviderBase<GeminiOptions>
 
     ProviderOutcome Interpret(GenerationRequest request, JsonNode answer)
     {
-        if (Str(answer["promptFeedback"]?["blockReason"]) is { } blockReason)
-            throw new ProviderException(FailureKind.BlockedPrompt, Name,
-                $"Gemini blocked the prompt ({blockReason}). Rephrase the prompt or change the reference images.");
+        if (Str(answer["promptFeedback"]?["blockReason"]) is { } blockReason) throw GeminiReasons.PromptBlocked(Name, blockReason);
         var candidate = (answer["candidates"] as JsonArray)?.FirstOrDefault();
         var finish = Str(candidate?["finishReason"]);
-        if (finish is not null && SafetyReasons.Contains(finish))
-            throw new ProviderException(FailureKind.SafetyBlock, Name, $"Gemini's safety filter stopped the answer ({finish}). Change the prompt or references.");
-        if (finish is not null && RecitationReasons.Contains(finish))
-            throw new ProviderException(FailureKind.Recitation, Name, $"Gemini stopped because the answer resembled existing material ({finish}). Rephrase the prompt.");
+        if (GeminiReasons.Stopped(Name, finish) is { } stopped) throw stopped;
 
         var parts = (candidate?["content"]?["parts"] as JsonArray)?.ToList() ?? [];
         var text = string.Join("\n", parts.Select(p => Str(p?["text"])).Where(t => !string.IsNullOrWhiteSpace(t)));
@@ -77,12 +73,26 @@ public sealed class GeminiProvider : HttpProviderBase<GeminiOptions>
         {
             Outputs = [new ProviderOutput(OutputRole.Image, Bytes: bytes, ContentType: mime)],
             Text = text.Length > 0 ? text : null,
-            Usage = new ProviderUsage(Images: images.Count, Megapixels: request.Width * (double)request.Height / 1_000_000),
+            // Charged by what came back (the size tier decides the price), not by what was asked.
+            Usage = new ProviderUsage(Images: images.Count, Megapixels: Megapixels(bytes) ?? request.Width * (double)request.Height / 1_000_000),
         };
     }
 
+    static double? Megapixels(byte[] image)
+    {
+        try
+        {
+            var info = Likeness.Imaging.Codecs.ImageCodec.Identify(image);
+            return info.Width * (double)info.Height / 1_000_000;
+        }
+        catch (Exception ex) when (ex is LikenessException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     ProviderException Empty(string? finish, string what, string? said = null)
-        => new(FailureKind.EmptyResponse, Name,
+        => new(FailureKind.EmptyResponse, Name, GeminiReasons.WhyEmpty(finish) ??
             $"Gemini answered without {(what == "image" ? "an image" : "text")} (finishReason {finish ?? "none"}{(string.IsNullOrWhiteSpace(said) ? "" : $"; it said: \"{HttpFailures.Trim(said, 200)}\"")}). Try again or rephrase.");
 
     protected override ProviderException MapError(HttpResponseMessage response, string body, ProviderCall call)
@@ -99,13 +109,43 @@ public sealed class GeminiProvider : HttpProviderBase<GeminiOptions>
         return Classified(response, message, call, kind, retryDelay);
     }
 
+    /// <summary>
+    /// Lists the models this key can use (GET models, paged; ai.google.dev/api/models#method:-models.list, read 2026-12-05)
+    /// and reports each configured model as served or not, with the served image models as suggestions.
+    /// </summary>
     public override async Task<IReadOnlyList<ProviderCheckResult>> CheckAsync(CancellationToken ct)
     {
         if (!IsConfigured) return [new(Name, "key", CheckStatus.NotConfigured, $"not configured: {ConfigurationHint}")];
-        var results = new List<ProviderCheckResult>();
+        var served = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        string? pageToken = null;
+        for (int page = 0; page < 20; page++)
+        {
+            var uri = Url("models?pageSize=1000" + (pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken)));
+            JsonNode? json = null;
+            var ping = await PingAsync("key", uri, j => { json = j; return "key accepted"; }, ct).ConfigureAwait(false);
+            if (ping.Status != CheckStatus.Ok) return [ping];
+            foreach (var model in (json?["models"] as JsonArray ?? []))
+                if (Str(model?["name"]) is { } name) served[name.StartsWith("models/", StringComparison.Ordinal) ? name["models/".Length..] : name] = model;
+            pageToken = Str(json?["nextPageToken"]);
+            if (string.IsNullOrEmpty(pageToken)) break;
+        }
+        var results = new List<ProviderCheckResult> { new(Name, "key", CheckStatus.Ok, $"key accepted; {served.Count} models served to it") };
+        var imageModels = served.Keys.Where(k => k.Contains("image", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         foreach (var model in Models.Values.SelectMany(m => m).Distinct())
-            results.Add(await PingAsync(model, Url($"models/{Uri.EscapeDataString(model)}"),
-                json => $"key accepted, model available{(Str(json?["displayName"]) is { } name ? $" ({name})" : "")}", ct).ConfigureAwait(false));
+        {
+            if (served.TryGetValue(model, out var info))
+            {
+                var methods = (info?["supportedGenerationMethods"] as JsonArray)?.Select(n => Str(n)).ToList() ?? [];
+                results.Add(methods.Count > 0 && !methods.Contains("generateContent")
+                    ? new(Name, model, CheckStatus.Warning, $"served, but not for generateContent ({string.Join(", ", methods)})")
+                    : new(Name, model, CheckStatus.Ok, $"served{(Str(info?["displayName"]) is { } display ? $" ({display})" : "")}"));
+            }
+            else
+            {
+                results.Add(new(Name, model, CheckStatus.Warning,
+                    $"not served to this key (retired, misspelt or not enabled); image models it can use: {(imageModels.Count == 0 ? "none" : string.Join(", ", imageModels.Take(8)))}. Set Providers:Gemini:Models."));
+            }
+        }
         return results;
     }
 }

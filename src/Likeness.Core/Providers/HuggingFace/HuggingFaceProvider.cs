@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Likeness.Providers.Policy;
@@ -8,16 +9,27 @@ using Microsoft.Extensions.Options;
 namespace Likeness.Providers.HuggingFace;
 
 /// <summary>
-/// Hugging Face Inference: synchronous POST /models/{id}. Text-to-image answers raw image bytes; image-to-text
-/// answers [{generated_text}]. 503 "model is loading" carries estimated_time; 429 carries RateLimit headers.
+/// Hugging Face Inference Providers through the router (router.huggingface.co/{provider}/…). Text-to-image goes to the
+/// provider the model's inferenceProviderMapping names (hf-inference answers raw image bytes; nebius/together/nscale
+/// answer OpenAI-style data[].b64_json; fal-ai answers images[].url). Describe uses the router's OpenAI-compatible
+/// chat completions with a vision model. 503 "model is loading" carries estimated_time; 429 carries RateLimit headers.
+/// Sources: huggingface.js packages/inference/src/providers/{hf-inference,nebius,together,nscale,fal-ai}.ts and
+/// huggingface.co/docs/inference-providers, read 2026-12-05.
 /// </summary>
 public sealed class HuggingFaceProvider : HttpProviderBase<HuggingFaceOptions>
 {
+    const string DescribePrompt = "Describe the person in this image for a character sheet: apparent age, hair, eyes, skin, build, clothing and distinctive features. Plain prose, no lists.";
+    static readonly TimeSpan MappingLifetime = TimeSpan.FromHours(1);
+
     static readonly IReadOnlyDictionary<GenerationOperation, IReadOnlyList<string>> Defaults = new Dictionary<GenerationOperation, IReadOnlyList<string>>
     {
+        // hf-inference now serves mostly CPU tasks, so FLUX runs on a partner provider picked from the mapping;
+        // BLIP captioning is no longer served, so describe uses a vision-language model through chat completions.
         [GenerationOperation.TextToImage] = ["black-forest-labs/FLUX.1-schnell"],
-        [GenerationOperation.DescribeImage] = ["Salesforce/blip-image-captioning-large"],
+        [GenerationOperation.DescribeImage] = ["Qwen/Qwen2.5-VL-7B-Instruct"],
     };
+
+    readonly ConcurrentDictionary<string, (IReadOnlyList<HuggingFaceRoute> Routes, DateTimeOffset At)> _mappings = new(StringComparer.Ordinal);
 
     public HuggingFaceProvider(HttpClient http, IOptions<HuggingFaceOptions> options, TimeProvider? time = null, ILogger<HuggingFaceProvider>? log = null)
         : base("huggingface", "Hugging Face", "set HF_TOKEN (or Providers:HuggingFace:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
@@ -31,37 +43,35 @@ public sealed class HuggingFaceProvider : HttpProviderBase<HuggingFaceOptions>
     protected override void Authorize(HttpRequestMessage request)
         => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
 
+    Uri Hub(string relative) => new(new Uri(Options.HubBaseUrl.TrimEnd('/') + "/"), relative);
+
     public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
     {
         if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
-        var uri = Url("models/" + model);
-        call.Report(ProviderPhase.Submitted);
         ProviderOutcome outcome;
         if (request.Operation == GenerationOperation.DescribeImage)
         {
-            if (request.Image?.Bytes is not { } image)
-                throw new ProviderException(FailureKind.Rejected, Name, "Hugging Face needs the image's bytes, not a URL.");
-            var text = await SendAsync(new ProviderHttpStep<string>(() =>
-            {
-                var message = Request(HttpMethod.Post, uri);
-                message.Content = new ByteArrayContent(image);
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.Image.MimeType);
-                return message;
-            }, ReadCaptionAsync), call, ct).ConfigureAwait(false);
+            if (request.Image is null) throw new ProviderException(FailureKind.Rejected, Name, "Describing needs an image.");
+            call.Report(ProviderPhase.Submitted);
+            var body = HuggingFaceBodies.Describe(model, request.Prompt ?? DescribePrompt, request.Image.ToUrlOrDataUri());
+            var text = await SendAsync(new ProviderHttpStep<string>(() => Request(HttpMethod.Post, Url("v1/chat/completions"), body), ReadChatAsync), call, ct).ConfigureAwait(false);
             outcome = new ProviderOutcome { Text = text, Usage = new ProviderUsage(Runs: 1) };
         }
         else
         {
-            var body = TextToImageBody(request);
-            var (bytes, contentType) = await SendAsync(new ProviderHttpStep<(byte[], string?)>(() =>
+            var route = await RouteAsync(model, call, ct).ConfigureAwait(false);
+            call.Report(ProviderPhase.Submitted, message: $"via {route.Provider}");
+            var (uri, body) = HuggingFaceBodies.TextToImage(route, model, request);
+            var output = await SendAsync(new ProviderHttpStep<ProviderOutput>(() =>
             {
-                var message = Request(HttpMethod.Post, uri, body);
+                var message = Request(HttpMethod.Post, Url(uri), body);
                 message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
+                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 return message;
             }, ReadImageAsync), call, ct).ConfigureAwait(false);
             outcome = new ProviderOutcome
             {
-                Outputs = [new ProviderOutput(OutputRole.Image, Bytes: bytes, ContentType: contentType)],
+                Outputs = [output],
                 Usage = new ProviderUsage(Images: 1, Megapixels: request.Width * (double)request.Height / 1_000_000),
             };
         }
@@ -69,37 +79,77 @@ public sealed class HuggingFaceProvider : HttpProviderBase<HuggingFaceOptions>
         return outcome;
     }
 
-    static JsonObject TextToImageBody(GenerationRequest r)
+    /// <summary>The live provider that runs this model's text-to-image, from the Hub mapping (cached for an hour).</summary>
+    async Task<HuggingFaceRoute> RouteAsync(string model, ProviderCall call, CancellationToken ct)
     {
-        var parameters = new JsonObject { ["width"] = r.Width, ["height"] = r.Height };
-        if (r.Steps is { } steps) parameters["num_inference_steps"] = steps;
-        if (r.GuidanceScale is { } guidance) parameters["guidance_scale"] = guidance;
-        if (r.Seed is { } seed) parameters["seed"] = seed;
-        return new JsonObject { ["inputs"] = r.Prompt, ["parameters"] = parameters };
+        var routes = await MappingAsync(model, call, ct).ConfigureAwait(false);
+        var wanted = Options.InferenceProvider is { Length: > 0 } p && p != "auto" ? p : null;
+        var usable = routes.Where(r => r.IsLive && r.Task == "text-to-image" && HuggingFaceRoute.TextToImageProviders.Contains(r.Provider)
+                                       && (wanted is null || r.Provider == wanted)).ToList();
+        if (usable.Count > 0) return usable[0];
+        var live = routes.Where(r => r.IsLive).Select(r => $"{r.Provider} ({r.Task})").ToList();
+        throw new ProviderException(FailureKind.ModelUnavailable, Name,
+            $"No inference provider{(wanted is null ? "" : $" named '{wanted}'")} this client speaks serves {model} for text-to-image " +
+            $"(live: {(live.Count == 0 ? "none" : string.Join(", ", live))}). Configure another model or Providers:HuggingFace:InferenceProvider; `likeness providers check` lists what is served.");
     }
 
-    async Task<(byte[], string?)> ReadImageAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>
+    /// The Hub mapping, read directly (not through the inference policy: the Hub is another service, and its answers
+    /// must not count for or against the router's circuit breaker).
+    /// </summary>
+    async Task<IReadOnlyList<HuggingFaceRoute>> MappingAsync(string model, ProviderCall call, CancellationToken ct)
+    {
+        if (_mappings.TryGetValue(model, out var cached) && Time.GetUtcNow() - cached.At < MappingLifetime) return cached.Routes;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Options.AttemptTimeout);
+        string body;
+        try
+        {
+            using var response = await Http.SendAsync(Request(HttpMethod.Get, Hub($"api/models/{model}?expand[]=inferenceProviderMapping")), timeout.Token).ConfigureAwait(false);
+            body = Runtime.Redact(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
+            if (!response.IsSuccessStatusCode) throw MapError(response, body, call);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new ProviderException(FailureKind.Transient, Name, $"The Hugging Face Hub did not answer which providers serve {model}: {Runtime.Redact(ex.Message)}");
+        }
+        var routes = HuggingFaceRoute.Parse(TryParse(body));
+        _mappings[model] = (routes, Time.GetUtcNow());
+        return routes;
+    }
+
+    async Task<ProviderOutput> ReadImageAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var type = response.Content.Headers.ContentType?.MediaType;
-        if (type is null || !type.StartsWith("image/", StringComparison.Ordinal))
-            throw new ProviderException(FailureKind.Transient, Name, $"Hugging Face answered {type ?? "no content type"} instead of an image.");
-        return (await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), type);
+        if (type is not null && type.StartsWith("image/", StringComparison.Ordinal))
+            return new ProviderOutput(OutputRole.Image, Bytes: await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), ContentType: type);
+        if (type == "application/json")
+        {
+            var json = TryParse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            if (Str(json?["data"]?[0]?["b64_json"]) is { } b64)
+            {
+                try { return new ProviderOutput(OutputRole.Image, Bytes: Convert.FromBase64String(b64), ContentType: "image/png"); }
+                catch (FormatException) { throw new ProviderException(FailureKind.Transient, Name, "Hugging Face returned data[0].b64_json that is not valid base64."); }
+            }
+            if (Str(json?["images"]?[0]?["url"] ?? json?["data"]?[0]?["url"]) is { } url)
+                return new ProviderOutput(OutputRole.Image, Url: url, ContentType: Str(json?["images"]?[0]?["content_type"]));
+        }
+        throw new ProviderException(FailureKind.Transient, Name, $"Hugging Face answered {type ?? "no content type"} instead of an image.");
     }
 
-    async Task<string> ReadCaptionAsync(HttpResponseMessage response, CancellationToken ct)
+    async Task<string> ReadChatAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var json = await ReadJsonAsync(response, ct).ConfigureAwait(false);
-        var first = json is JsonArray array ? array.FirstOrDefault() : json;
-        return Str(first?["generated_text"]) is { Length: > 0 } text ? text.Trim()
-            : throw new ProviderException(FailureKind.EmptyResponse, Name, "Hugging Face answered without generated_text.");
+        return Str(json["choices"]?[0]?["message"]?["content"]) is { Length: > 0 } text ? text.Trim()
+            : throw new ProviderException(FailureKind.EmptyResponse, Name, "Hugging Face answered without choices[0].message.content.");
     }
 
     protected override ProviderException MapError(HttpResponseMessage response, string body, ProviderCall call)
     {
-        // {"error": "Model X is currently loading", "estimated_time": 20.0} or {"error": ["..."]}
+        // {"error": "Model X is currently loading", "estimated_time": 20.0}, {"error": ["..."]} or OpenAI-style {"error": {"message": "..."}}
         var json = TryParse(body);
         var error = json?["error"];
-        var message = Str(error) ?? (error as JsonArray)?.Select(e => e?.ToString()).FirstOrDefault() ?? body;
+        var message = Str(error) ?? Str(error?["message"]) ?? (error as JsonArray)?.Select(e => e?.ToString()).FirstOrDefault() ?? body;
         TimeSpan? estimate = null;
         if (Num(json?["estimated_time"]) is { } seconds) estimate = TimeSpan.FromSeconds(seconds);
         FailureKind? kind = message.Contains("loading", StringComparison.OrdinalIgnoreCase) ? FailureKind.Overloaded : null;
@@ -109,13 +159,34 @@ public sealed class HuggingFaceProvider : HttpProviderBase<HuggingFaceOptions>
     public override async Task<IReadOnlyList<ProviderCheckResult>> CheckAsync(CancellationToken ct)
     {
         if (!IsConfigured) return [new(Name, "key", CheckStatus.NotConfigured, $"not configured: {ConfigurationHint}")];
-        var hub = new Uri(Options.HubBaseUrl.TrimEnd('/') + "/");
         var results = new List<ProviderCheckResult>
         {
-            await PingAsync("token", new Uri(hub, "api/whoami-v2"), json => $"token accepted ({Str(json?["name"]) ?? "unknown user"})", ct).ConfigureAwait(false),
+            await PingAsync("token", Hub("api/whoami-v2"), json => $"token accepted ({Str(json?["name"]) ?? "unknown user"})", ct).ConfigureAwait(false),
         };
-        foreach (var model in Models.Values.SelectMany(m => m).Distinct())
-            results.Add(await PingAsync(model, new Uri(hub, "api/models/" + model), _ => "model available", ct).ConfigureAwait(false));
+        foreach (var (operation, models) in Models)
+        {
+            foreach (var model in models)
+            {
+                IReadOnlyList<HuggingFaceRoute> routes = [];
+                var row = await PingAsync(model, Hub($"api/models/{model}?expand[]=inferenceProviderMapping"),
+                    json => { routes = HuggingFaceRoute.Parse(json); return ""; }, ct).ConfigureAwait(false);
+                results.Add(row.Status == CheckStatus.Ok ? Availability(operation, model, routes) : row);
+            }
+        }
         return results;
+    }
+
+    /// <summary>A 200 from the Hub only says the repository exists; the mapping says who actually serves it.</summary>
+    ProviderCheckResult Availability(GenerationOperation operation, string model, IReadOnlyList<HuggingFaceRoute> routes)
+    {
+        var live = routes.Where(r => r.IsLive).ToList();
+        if (live.Count == 0)
+            return new(Name, model, CheckStatus.Warning, "the repository exists, but no inference provider serves it now; configure another model");
+        if (operation != GenerationOperation.TextToImage)
+            return new(Name, model, CheckStatus.Ok, $"served by {string.Join(", ", live.Select(r => $"{r.Provider} ({r.Task})"))}");
+        var usable = live.Where(r => r.Task == "text-to-image" && HuggingFaceRoute.TextToImageProviders.Contains(r.Provider)).ToList();
+        return usable.Count > 0
+            ? new(Name, model, CheckStatus.Ok, $"text-to-image served by {string.Join(", ", usable.Select(r => r.Provider))}")
+            : new(Name, model, CheckStatus.Warning, $"served only by providers this client does not speak for text-to-image: {string.Join(", ", live.Select(r => $"{r.Provider} ({r.Task})"))}");
     }
 }

@@ -5,7 +5,7 @@ namespace Likeness.Providers.Replicate;
 /// <summary>
 /// Prediction inputs by operation, with the field names the default (official) models use:
 /// flux-schnell (prompt, aspect_ratio), flux-kontext-pro (input_image), flux-fill-pro (image, mask).
-/// Other models with other field names need their own mapping here.
+/// Steps and guidance use generic names that <see cref="ReplicateInputSchema"/> maps to each model's own.
 /// </summary>
 static class ReplicateInputs
 {
@@ -41,6 +41,7 @@ static class ReplicateInputs
         }
         if (r.Seed is { } seed) input["seed"] = seed;
         if (r.Steps is { } steps) input["num_inference_steps"] = steps;
+        if (r.GuidanceScale is { } guidance) input["guidance"] = guidance;
         return input;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Likeness.Providers.Policy;
@@ -22,7 +23,9 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         [GenerationOperation.Inpaint] = ["black-forest-labs/flux-fill-pro"],
     };
 
+    static readonly TimeSpan SchemaLifetime = TimeSpan.FromHours(1);
     readonly WebhookInbox? _inbox;
+    readonly ConcurrentDictionary<string, (ReplicateInputSchema? Schema, DateTimeOffset At)> _schemas = new(StringComparer.Ordinal);
 
     public ReplicateProvider(HttpClient http, IOptions<ReplicateOptions> options, TimeProvider? time = null, ILogger<ReplicateProvider>? log = null, WebhookInbox? inbox = null)
         : base("replicate", "Replicate", "set REPLICATE_API_TOKEN (or Providers:Replicate:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
@@ -40,7 +43,8 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
     public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
     {
         if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
-        var (create, body) = CreateRequest(request, model);
+        var schema = await SchemaAsync(model, call, ct).ConfigureAwait(false);
+        var (create, body) = CreateRequest(request, model, schema);
         var prediction = await SendAsync(new ProviderHttpStep<JsonNode>(() =>
         {
             var message = Request(HttpMethod.Post, create, body);
@@ -78,9 +82,47 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         return outcome;
     }
 
-    (Uri, JsonObject) CreateRequest(GenerationRequest request, string model)
+    /// <summary>The model's input schema, fetched once an hour per model; null when the model publishes none.</summary>
+    async Task<ReplicateInputSchema?> SchemaAsync(string model, ProviderCall call, CancellationToken ct)
     {
-        var body = new JsonObject { ["input"] = ReplicateInputs.For(request) };
+        if (_schemas.TryGetValue(model, out var cached) && Time.GetUtcNow() - cached.At < SchemaLifetime) return cached.Schema;
+        var json = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Get, Url(ModelPath(model))), ReadJsonAsync, TakesRateToken: false), call, ct)
+            .ConfigureAwait(false);
+        var schema = ReplicateInputSchema.From(json);
+        if (schema is null) Log.LogWarning("Replicate model {Model} publishes no input schema; its inputs are sent unchecked", model);
+        _schemas[model] = (schema, Time.GetUtcNow());
+        return schema;
+    }
+
+    static string ModelPath(string model)
+    {
+        var colon = model.IndexOf(':');
+        return colon < 0 ? $"models/{model}" : $"models/{model[..colon]}/versions/{model[(colon + 1)..]}";
+    }
+
+    /// <summary>
+    /// The signing secret of the account's default webhook (GET /v1/webhooks/default/secret → {"key": "whsec_…"};
+    /// replicate.com/docs/topics/webhooks/verify-webhook, read 2026-12-05).
+    /// </summary>
+    public async Task<string> FetchWebhookSigningSecretAsync(CancellationToken ct)
+    {
+        if (!IsConfigured) throw new ProviderException(FailureKind.NotConfigured, Name, $"Replicate is not configured: {ConfigurationHint}.");
+        var call = new ProviderCall(Name, "webhooks", Time.GetUtcNow() + TimeSpan.FromMinutes(1), null);
+        var json = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Get, Url("webhooks/default/secret")), ReadJsonAsync), call, ct).ConfigureAwait(false);
+        return Str(json["key"]) is { Length: > 0 } key ? key
+            : throw new ProviderException(FailureKind.EmptyResponse, Name, "Replicate answered the webhook secret request without a key.");
+    }
+
+    (Uri, JsonObject) CreateRequest(GenerationRequest request, string model, ReplicateInputSchema? schema)
+    {
+        var input = ReplicateInputs.For(request);
+        if (schema is not null)
+        {
+            var (checkedInput, dropped) = schema.Apply(input, model);
+            if (dropped.Count > 0) Log.LogInformation("Replicate model {Model} has no input {Fields}; not sent", model, string.Join(", ", dropped));
+            input = checkedInput;
+        }
+        var body = new JsonObject { ["input"] = input };
         if (Options.WebhookUrl is { Length: > 0 } hook)
         {
             body["webhook"] = hook;
@@ -176,9 +218,14 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         };
         foreach (var model in Models.Values.SelectMany(m => m).Distinct())
         {
-            var colon = model.IndexOf(':');
-            var path = colon < 0 ? $"models/{model}" : $"models/{model[..colon]}/versions/{model[(colon + 1)..]}";
-            results.Add(await PingAsync(model, Url(path), _ => "model available", ct).ConfigureAwait(false));
+            var row = await PingAsync(model, Url(ModelPath(model)), json => json?["openapi_schema"] is not null ? "version available"
+                : json?["latest_version"]?["id"] is { } version ? $"model available (latest version {Str(version)?[..Math.Min(8, Str(version)?.Length ?? 0)]})"
+                : "NO-VERSION", ct).ConfigureAwait(false);
+            results.Add(row.Detail == "NO-VERSION"
+                ? row with { Status = CheckStatus.Warning, Detail = "the model exists but has no published version to run" }
+                : row.Status == CheckStatus.Failed && row.Detail.StartsWith("not found", StringComparison.Ordinal)
+                    ? row with { Detail = "not found (HTTP 404): no such model or version on Replicate; check Providers:Replicate:Models" }
+                    : row);
         }
         return results;
     }

@@ -18,6 +18,11 @@ public static class ProviderChecker
         return rows;
     }
 
+    /// <summary>Configured models a provider does not serve (retired, misspelt, or no live inference provider), one line each.</summary>
+    public static IReadOnlyList<string> Attention(IEnumerable<ProviderCheckResult> rows)
+        => rows.Where(r => r.Status is CheckStatus.Warning or CheckStatus.Failed && r.Subject is not ("key" or "token"))
+            .Select(r => $"{r.Provider} {r.Subject}: {r.Detail}").ToList();
+
     /// <summary>Operations each configured provider can serve, for the summary under the table.</summary>
     public static IReadOnlyDictionary<GenerationOperation, IReadOnlyList<string>> Coverage(IEnumerable<IGenerativeProvider> providers)
         => Enum.GetValues<GenerationOperation>().ToDictionary(op => op,
