@@ -24,7 +24,7 @@ public static class LikenessServer
     public static WebApplication Build(ServerSettings settings)
     {
         var dataPath = Path.GetFullPath(settings.DataPath);
-        Directory.CreateDirectory(dataPath);
+        PrivateFiles.CreateDirectory(dataPath);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataPath, Args = [] });
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
@@ -64,6 +64,12 @@ public static class LikenessServer
         services.AddLikenessServerProviders(builder.Configuration, dataPath);
 
         var app = builder.Build();
+        app.Use((http, next) =>
+        {
+            // Downloads are user content: never let a browser sniff an image into HTML or script.
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(http);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

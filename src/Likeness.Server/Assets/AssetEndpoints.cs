@@ -42,13 +42,14 @@ public static class AssetEndpoints
     static async Task<Results<Ok<Paged<AssetDto>>, ValidationProblem>> List(ClaimsPrincipal user, LikenessDb db, string? type, string? folder, int? page, int? pageSize, CancellationToken ct)
     {
         if (!TryParseType(type, out var assetType)) return Problems.Invalid("type", $"'{type}' is not an asset type; use one of {AllowedTypes}.");
-        var (p, size) = (Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? 50, 1, 500));
+        if (!Paging.TryParse(page, pageSize, 50, 500, out var paging, out var pagingErrors)) return Problems.Invalid(pagingErrors);
+        var (p, size) = (paging.Page, paging.PageSize);
         var owner = user.UserId();
         var query = db.Assets.AsNoTracking().Where(a => a.OwnerId == owner);
         if (assetType is { } t) query = query.Where(a => a.Type == t);
         if (folder is not null) query = query.Where(a => a.Folder == folder);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        var items = await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).Skip(paging.Offset).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new Paged<AssetDto>(items.Select(AssetDto.From).ToList(), p, size, total));
     }
 

@@ -34,7 +34,8 @@ public static class DatabaseSetup
         if (db.Database.IsSqlite())
         {
             var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) PrivateFiles.CreateDirectory(dir);
+            PrivateFiles.CreateFile(file);
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.CloseConnectionAsync();
@@ -44,6 +45,7 @@ public static class DatabaseSetup
 }
 
 /// <summary>
+/// secure_delete=ON: SQLite overwrites deleted content with zeros, so an erased identity leaves no bytes in free pages.
 /// WAL with synchronous=NORMAL: a commit survives the process being killed (the durability tests kill -9),
 /// only an OS crash or power loss can drop the last commits; it removes an fsync from every commit.
 /// </summary>
@@ -62,7 +64,7 @@ sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnect
     static void Apply(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;";
         command.ExecuteNonQuery();
     }
 }

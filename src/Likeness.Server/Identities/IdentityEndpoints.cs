@@ -13,7 +13,7 @@ public static class IdentityEndpoints
     public static void MapIdentities(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/identities").WithTags("Identities").RequireAuthorization();
-        g.MapGet("/", List).WithSummary("List your identities.");
+        g.MapGet("/", List).WithSummary("List your identities, paged (?page=, ?pageSize= up to 500; X-Total-Count gives the total).");
         g.MapPost("/", Create).WithSummary("Create an identity; a consent record is required.");
         g.MapGet("/{id:guid}", Get).WithSummary("One identity with its photos and views.");
         g.MapPut("/{id:guid}", Update).WithSummary("Replace name, traits and LoRA reference.");
@@ -27,11 +27,14 @@ public static class IdentityEndpoints
         g.MapPost("/import", IdentityTransfer.Import).WithSummary("Import an exported identity as a new one.");
     }
 
-    static async Task<Ok<List<IdentityDto>>> List(ClaimsPrincipal user, LikenessDb db, CancellationToken ct)
+    static async Task<Results<Ok<List<IdentityDto>>, ValidationProblem>> List(ClaimsPrincipal user, LikenessDb db, HttpResponse response, int? page, int? pageSize, CancellationToken ct)
     {
+        if (!Paging.TryParse(page, pageSize, 100, 500, out var paging, out var errors)) return Problems.Invalid(errors);
         var owner = user.UserId();
-        var items = await db.Identities.AsNoTracking().Include(i => i.Photos).Include(i => i.Views)
-            .Where(i => i.OwnerId == owner).OrderBy(i => i.Name).AsSplitQuery().ToListAsync(ct);
+        var query = db.Identities.AsNoTracking().Where(i => i.OwnerId == owner);
+        response.Headers["X-Total-Count"] = (await query.CountAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var items = await query.Include(i => i.Photos).Include(i => i.Views)
+            .OrderBy(i => i.Name).ThenBy(i => i.Id).Skip(paging.Offset).Take(paging.PageSize).AsSplitQuery().ToListAsync(ct);
         return TypedResults.Ok(items.Select(IdentityDto.From).ToList());
     }
 

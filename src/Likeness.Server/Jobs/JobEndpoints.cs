@@ -57,12 +57,13 @@ public static class JobEndpoints
             try { wanted = JsonSerializer.Deserialize<JobStatus>($"\"{status.Replace("\"", "")}\"", Json.Options); }
             catch (JsonException) { return Problems.Invalid("status", $"'{status}' is not a job status; use one of {string.Join(", ", Json.EnumValues[typeof(JobStatus).FullName!])}."); }
         }
-        var (p, size) = (Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? 50, 1, 500));
+        if (!Paging.TryParse(page, pageSize, 50, 500, out var paging, out var pagingErrors)) return Problems.Invalid(pagingErrors);
+        var (p, size) = (paging.Page, paging.PageSize);
         var owner = user.UserId();
         var query = db.Jobs.AsNoTracking().Where(j => j.OwnerId == owner && j.ParentJobId == null);
         if (wanted is { } w) query = query.Where(j => j.Status == w);
         var total = await query.CountAsync(ct);
-        var jobs = await query.Include(j => j.Steps).OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Skip((p - 1) * size).Take(size).AsSplitQuery().ToListAsync(ct);
+        var jobs = await query.Include(j => j.Steps).OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Skip(paging.Offset).Take(size).AsSplitQuery().ToListAsync(ct);
         var items = new List<JobDto>();
         foreach (var j in jobs) items.Add(JobDto.From(j, await JobService.CountsAsync(db, j, ct)));
         return TypedResults.Ok(new JobPage(items, p, size, total));
@@ -73,12 +74,13 @@ public static class JobEndpoints
             ? TypedResults.Ok(JobDto.From(job, await JobService.CountsAsync(db, job, ct)))
             : Problems.NotFound("Job", id);
 
-    static async Task<Results<Ok<JobPage>, ProblemHttpResult>> Items(Guid id, ClaimsPrincipal user, LikenessDb db, JobService jobs, int? page, int? pageSize, CancellationToken ct)
+    static async Task<Results<Ok<JobPage>, ProblemHttpResult, ValidationProblem>> Items(Guid id, ClaimsPrincipal user, LikenessDb db, JobService jobs, int? page, int? pageSize, CancellationToken ct)
     {
         if (await jobs.FindAsync(db, user.UserId(), id, ct) is not { } batch) return Problems.NotFound("Job", id);
-        var (p, size) = (Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? 100, 1, 1000));
+        if (!Paging.TryParse(page, pageSize, 100, 1000, out var paging, out var pagingErrors)) return Problems.Invalid(pagingErrors);
+        var (p, size) = (paging.Page, paging.PageSize);
         var items = await db.Jobs.AsNoTracking().Include(j => j.Steps).Where(j => j.ParentJobId == batch.Id)
-            .OrderBy(j => j.ItemIndex).Skip((p - 1) * size).Take(size).AsSplitQuery().ToListAsync(ct);
+            .OrderBy(j => j.ItemIndex).Skip(paging.Offset).Take(size).AsSplitQuery().ToListAsync(ct);
         return TypedResults.Ok(new JobPage(items.Select(j => JobDto.From(j)).ToList(), p, size, batch.ItemCount));
     }
 

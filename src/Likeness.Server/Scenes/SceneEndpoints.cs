@@ -30,7 +30,7 @@ public static class SceneEndpoints
     public static void MapScenes(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/scenes").WithTags("Scenes").RequireAuthorization();
-        g.MapGet("/", List).WithSummary("List your scenes.");
+        g.MapGet("/", List).WithSummary("List your scenes, paged (?page=, ?pageSize= up to 500; X-Total-Count gives the total).");
         g.MapPost("/", Create).WithSummary("Create a scene.");
         g.MapGet("/{id:guid}", Get).WithSummary("One scene.");
         g.MapPut("/{id:guid}", Update).WithSummary("Replace a scene.");
@@ -77,10 +77,13 @@ public static class SceneEndpoints
         s.UpdatedAt = DateTime.UtcNow;
     }
 
-    static async Task<Ok<List<SceneDto>>> List(ClaimsPrincipal user, LikenessDb db, CancellationToken ct)
+    static async Task<Results<Ok<List<SceneDto>>, ValidationProblem>> List(ClaimsPrincipal user, LikenessDb db, HttpResponse response, int? page, int? pageSize, CancellationToken ct)
     {
+        if (!Paging.TryParse(page, pageSize, 100, 500, out var paging, out var errors)) return Problems.Invalid(errors);
         var owner = user.UserId();
-        var scenes = await db.Scenes.AsNoTracking().Where(s => s.OwnerId == owner).OrderBy(s => s.Name).ToListAsync(ct);
+        var query = db.Scenes.AsNoTracking().Where(s => s.OwnerId == owner);
+        response.Headers["X-Total-Count"] = (await query.CountAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var scenes = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(paging.Offset).Take(paging.PageSize).ToListAsync(ct);
         return TypedResults.Ok(scenes.Select(SceneDto.From).ToList());
     }
 
