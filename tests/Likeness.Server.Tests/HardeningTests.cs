@@ -65,3 +65,38 @@ public sealed class HardeningTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
     }
 }
+
+public sealed class ComposeSubmitChecksTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Compose_of_someone_elses_or_unknown_assets_is_refused_at_submit_and_queues_nothing()
+    {
+        var bobs = await server.Client(server.BobToken).UploadAsset(TestImages.Png(64, 64, seed: 21), type: "HEADSHOT");
+        var alice = server.Alice();
+        var scene = await alice.UploadAsset(TestImages.Png(64, 64, seed: 22), type: "BACKGROUND");
+        await using var before = server.Db();
+        var jobs = await before.Jobs.CountAsync();
+
+        var foreign = await (await alice.PostJson("/compose", new { personAssetId = bobs.Id(), sceneAssetId = scene.Id() })).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains($"`personAssetId` {bobs.Id()} does not exist for this user", foreign.Detail());
+        var unknownScene = Guid.NewGuid();
+        var missing = await (await alice.PostJson("/compose", new { personAssetId = scene.Id(), sceneAssetId = unknownScene })).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains($"`sceneAssetId` {unknownScene} does not exist", missing.Detail());
+
+        await using var after = server.Db();
+        Assert.Equal(jobs, await after.Jobs.CountAsync());
+    }
+}
+
+public sealed class DisguisedNameTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Names_with_bidi_overrides_are_refused()
+    {
+        var alice = server.Alice();
+        var identity = await (await alice.PostJson("/identities", new { name = "Ana\u202Egnp.exe", consent = new { attestedBy = "Ana", statement = "I agree that my likeness may be used for my own headshots." } })).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("invisible formatting characters", identity.Detail());
+        var scene = await (await alice.PostJson("/scenes", new { name = "beach\u200B" })).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("invisible formatting characters", scene.Detail());
+    }
+}

@@ -5,6 +5,8 @@ using Likeness.Jobs;
 using Likeness.Pipelines;
 using Likeness.Pipelines.Compose;
 using Likeness.Server.Api;
+using Likeness.Server.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Likeness.Server.Jobs.Kinds;
 
@@ -16,7 +18,7 @@ public sealed record ComposeInput(Guid PersonAssetId, Guid? SceneAssetId = null,
     double? FaceWidth = null, float? Harmonize = null, string? Export = null, string? Matting = null, string? Folder = null,
     bool AllowCrop = false, bool Force = false);
 
-public sealed class ComposeKind : IJobKind
+public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
 {
     public const string Name = "compose";
     public string Kind => Name;
@@ -36,8 +38,9 @@ public sealed class ComposeKind : IJobKind
             if (parsed.Background is { } colour) BackgroundSpec.Parse(colour, _ => throw new InvalidOperationException());
         }
         catch (LikenessException e) { return e.Message; }
-        await Task.CompletedTask;
-        return null;
+        List<AssetReference> named = [new("personAssetId", parsed.PersonAssetId, true)];
+        if (parsed.SceneAssetId is { } scene) named.Add(new("sceneAssetId", scene, true));
+        return await OwnedAssets.ProblemAsync(dbFactory, owner.UserId, named, ct);
     }
 
     internal static ComposeInput Parse(JobStepContext c) =>

@@ -45,20 +45,8 @@ public sealed class GenerateKind(IEnumerable<IGenerativeProvider> providers, IOp
         return RouteProblem(request, parsed);
     }
 
-    async Task<string?> AssetProblemAsync(GenerateInput input, JobOwner owner, CancellationToken ct)
-    {
-        var named = input.AssetReferences().ToList();
-        if (named.Count == 0) return null;
-        var ids = named.Select(n => n.Id).Distinct().ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await db.Assets.AsNoTracking().Where(a => a.OwnerId == owner.UserId && ids.Contains(a.Id))
-            .ToDictionaryAsync(a => a.Id, a => a.MediaType, ct);
-        var unknown = named.Where(n => !found.ContainsKey(n.Id)).ToList();
-        if (unknown.Count > 0)
-            return $"{string.Join(", ", unknown.Select(u => $"`{u.Field}` {u.Id}"))} {(unknown.Count == 1 ? "does" : "do")} not exist for this user; GET /assets lists yours.";
-        var notImages = named.Where(n => n.Image && !found[n.Id].StartsWith("image/", StringComparison.Ordinal)).ToList();
-        return notImages.Count > 0 ? $"{string.Join(", ", notImages.Select(n => $"`{n.Field}` {n.Id} ({found[n.Id]})"))} must be an image asset." : null;
-    }
+    Task<string?> AssetProblemAsync(GenerateInput input, JobOwner owner, CancellationToken ct) =>
+        OwnedAssets.ProblemAsync(dbFactory, owner.UserId, input.AssetReferences().Select(r => new AssetReference(r.Field, r.Id, r.Image)).ToList(), ct);
 
     /// <summary>Null when some configured provider can serve the request; else which keys to set.</summary>
     string? RouteProblem(GenerationRequest request, GenerateInput input)
