@@ -97,6 +97,8 @@ public static class LikenessServer
         var app = Build(settings);
         await DatabaseSetup.MigrateAsync(app.Services, ct);
         await EnsureFirstUserAsync(app.Services, settings.Out, ct);
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Likeness.Providers.Replicate.ReplicateOptions>>().Value.AcceptUnsignedWebhooks)
+            settings.Out.WriteLine("WARNING: Likeness:Providers:Replicate:AcceptUnsignedWebhooks is on: anyone who can reach /webhooks/replicate can forge a prediction result.");
         await app.StartAsync(ct);
         foreach (var address in Addresses(app)) settings.Out.WriteLine($"Listening on {address}");
         await settings.Out.FlushAsync(ct);

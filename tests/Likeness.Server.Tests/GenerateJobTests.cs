@@ -167,10 +167,21 @@ public sealed class GenerateJobTests : IClassFixture<ProviderServerFixture>
     {
         var anonymous = server.Client(null);
         var body = """{"id": "pred-webhook-1", "status": "succeeded", "output": ["https://example.invalid/x.png"]}""";
-        Assert.Equal("accepted", (await (await anonymous.PostRaw("/webhooks/replicate", body)).Json(HttpStatusCode.OK)).GetProperty("delivery").GetString());
-        Assert.Equal("duplicate", (await (await anonymous.PostRaw("/webhooks/replicate", body)).Json(HttpStatusCode.OK)).GetProperty("delivery").GetString());
-        await (await anonymous.PostRaw("/webhooks/replicate", "not json")).Problem(HttpStatusCode.BadRequest);
-        await (await anonymous.PostRaw("/webhooks/replicate", """{"status": "succeeded"}""")).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("accepted", (await (await Signed(anonymous, "msg-1", body)).Json(HttpStatusCode.OK)).GetProperty("delivery").GetString());
+        Assert.Equal("duplicate", (await (await Signed(anonymous, "msg-2", body)).Json(HttpStatusCode.OK)).GetProperty("delivery").GetString());
+        await (await Signed(anonymous, "msg-3", "not json")).Problem(HttpStatusCode.BadRequest);
+        await (await Signed(anonymous, "msg-4", """{"status": "succeeded"}""")).Problem(HttpStatusCode.BadRequest);
+        await (await anonymous.PostRaw("/webhooks/replicate", body)).Problem(HttpStatusCode.Unauthorized);
+    }
+
+    static Task<HttpResponseMessage> Signed(HttpClient client, string id, string body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/replicate") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp);
+        request.Headers.Add("webhook-signature", Likeness.Providers.Webhooks.ReplicateWebhook.Sign(id, timestamp, body, ProviderServerFixture.ReplicateSecret));
+        return client.SendAsync(request);
     }
 
     [Fact]

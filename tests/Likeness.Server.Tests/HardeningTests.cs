@@ -100,3 +100,14 @@ public sealed class DisguisedNameTests(ServerFixture server) : IClassFixture<Ser
         Assert.Contains("invisible formatting characters", scene.Detail());
     }
 }
+
+public sealed class UnsignedReplicateWebhookTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Unsigned_replicate_webhooks_are_refused_without_a_secret()
+    {
+        var body = """{"id": "pred-forged", "status": "succeeded", "output": ["https://attacker.example/x.png"]}""";
+        var problem = await (await server.Client(null).PostRaw("/webhooks/replicate", body)).Problem(HttpStatusCode.Unauthorized);
+        Assert.Contains("AcceptUnsignedWebhooks", problem.Detail());
+    }
+}

@@ -1,3 +1,5 @@
+using Likeness.Providers.Replicate;
+using Microsoft.Extensions.Options;
 using Likeness.Providers.Webhooks;
 
 namespace Likeness.Server.Providers;
@@ -40,7 +42,8 @@ public static class ProviderWebhookEndpoints
         return Deliver(inbox, log, () => FalWebhook.Parse(System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow()));
     }
 
-    static async Task<IResult> Replicate(HttpRequest request, WebhookInbox inbox, ReplicateWebhookSecret secrets, TimeProvider time, ILogger<WebhookInbox> log, CancellationToken ct)
+    static async Task<IResult> Replicate(HttpRequest request, WebhookInbox inbox, ReplicateWebhookSecret secrets,
+        IOptions<ReplicateOptions> replicate, TimeProvider time, ILogger<WebhookInbox> log, CancellationToken ct)
     {
         var text = System.Text.Encoding.UTF8.GetString(await ReadBodyAsync(request, ct));
         var lookup = await secrets.GetAsync(ct);
@@ -59,6 +62,12 @@ public static class ProviderWebhookEndpoints
                 return TypedResults.Problem(statusCode: 401, title: "Webhook signature not accepted",
                     detail: "This is not a delivery signed with the configured Replicate signing secret (webhook-id, webhook-timestamp, webhook-signature), or it is older than 5 minutes.");
             }
+        }
+        else if (!replicate.Value.AcceptUnsignedWebhooks)
+        {
+            return TypedResults.Problem(statusCode: 401, title: "Unsigned webhooks are not accepted",
+                detail: "This server has no Replicate signing secret: set REPLICATE_API_TOKEN (the secret is then fetched) or Likeness:Providers:Replicate:WebhookSigningSecret. "
+                    + "Likeness:Providers:Replicate:AcceptUnsignedWebhooks=true takes unsigned deliveries (closed networks only).");
         }
         return Deliver(inbox, log, () => ReplicateWebhook.Parse(text, time.GetUtcNow()));
     }

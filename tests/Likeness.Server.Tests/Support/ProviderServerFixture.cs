@@ -16,6 +16,7 @@ namespace Likeness.Server.Tests.Support;
 public sealed class ProviderServerFixture : ServerFixture
 {
     readonly ManualClock recordingClock = new();
+    public const string ReplicateSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     readonly int port = FreePort();
     public FakeFal Fal { get; private set; } = null!;
     public FakeGemini Gemini { get; private set; } = null!;
@@ -46,6 +47,7 @@ public sealed class ProviderServerFixture : ServerFixture
             settings[$"Likeness:Providers:{name}:RateLimit:Burst"] = "100";
         }
         settings["Likeness:Providers:Fal:PollInterval"] = "00:00:00.050";
+        settings["Likeness:Providers:Replicate:WebhookSigningSecret"] = ReplicateSecret;
         settings["Likeness:Providers:Fal:WebhookPollInterval"] = "00:00:00.500";
         settings["Likeness:Providers:Fal:WebhookJwksUrl"] = Jwks.Root + "/.well-known/jwks.json";
         settings["Likeness:Providers:Fal:StorageBaseUrl"] = Fal.Server.Root;

@@ -18,4 +18,9 @@ public sealed class ReplicateOptions : ProviderOptions
     public TimeSpan WebhookPollInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The whsec_ secret that signs webhooks (for <see cref="Webhooks.ReplicateWebhook.Verify"/>).</summary>
     public string? WebhookSigningSecret { get; set; }
+    /// <summary>
+    /// Take unsigned webhooks when no secret is configured or fetchable. Off by default: anyone could then post a
+    /// forged "succeeded" with an output URL of their choosing. Only for a closed network; the server warns at start.
+    /// </summary>
+    public bool AcceptUnsignedWebhooks { get; set; }
 }
