@@ -111,3 +111,31 @@ public sealed class UnsignedReplicateWebhookTests(ServerFixture server) : IClass
         Assert.Contains("AcceptUnsignedWebhooks", problem.Detail());
     }
 }
+
+public sealed class ErrorBodyTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    public static TheoryData<string, string, string?> Requests => new()
+    {
+        { "GET", "/assets?page=abc", null },
+        { "GET", "/jobs/not-a-guid-but-long-enough", null },
+        { "POST", "/compose", null },
+        { "POST", "/compose", "\"just a string\"" },
+        { "POST", "/jobs", """{"kind": "compose", "input": "abc"}""" },
+        { "POST", "/jobs", """{"kind": "compose", "input": {"personAssetId": 5}}""" },
+        { "POST", "/jobs", """{"kind": "generate", "input": [1, 2]}""" },
+        { "POST", "/identities", "[]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Error_bodies_speak_the_apis_terms_not_dotnets(string method, string url, string? body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await server.Alice().SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}: {text}");
+        foreach (var leak in new[] { "Likeness.", "System.", "Nullable", "Implicit body", "Did you mean", "Microsoft." })
+            Assert.DoesNotContain(leak, text);
+    }
+}

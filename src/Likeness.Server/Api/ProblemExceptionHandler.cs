@@ -19,7 +19,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             InvalidDataException data when data.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (413, "Request too large", $"The upload exceeds a size limit ({data.Message}): send fewer or smaller files."),
             InvalidDataException data => (400, "The multipart body is not valid", data.Message),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", DescribeBinding(bad.Message)),
             Likeness.Models.ModelUnavailableException model => (503, "Vision model unavailable",
                 $"This needs the local vision models, which this server cannot load: {model.Message} Run `likeness models fetch` (or set LIKENESS_MODEL_MIRROR) and try again."),
             _ => (500, "Unexpected server error", "The server failed to handle this request; the server log has the details under this trace id."),
@@ -35,7 +35,25 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         });
     }
 
-    static string Describe(JsonException json)
+    /// <summary>A binding failure in the API's own terms: the parameter's name and what it takes, never .NET types or framework wording.</summary>
+    public static string DescribeBinding(string message)
+    {
+        if (BindFailure().Match(message) is { Success: true } bind)
+            return $"'{bind.Groups[2].Value}' is not a valid value for `{bind.Groups[1].Value}`: expected {Friendly(ClrName(bind.Groups[0].Value))}.";
+        if (message.Contains("body", StringComparison.OrdinalIgnoreCase))
+            return "This endpoint needs a JSON body (Content-Type: application/json); /openapi/v1.json lists its fields.";
+        if (RequiredParameter().Match(message) is { Success: true } required)
+            return $"`{required.Groups[1].Value}` is required; /openapi/v1.json lists this endpoint's parameters.";
+        return "The request could not be read; compare it with /openapi/v1.json.";
+    }
+
+    static string ClrName(string bindMessage) => bindMessage.Contains("int", StringComparison.OrdinalIgnoreCase) ? "System.Int32"
+        : bindMessage.Contains("Guid", StringComparison.Ordinal) ? "System.Guid"
+        : bindMessage.Contains("bool", StringComparison.OrdinalIgnoreCase) ? "System.Boolean"
+        : bindMessage.Contains("double", StringComparison.OrdinalIgnoreCase) ? "System.Double" : "";
+
+    /// <summary>A JSON error in the API's terms (field path and expected value), without the .NET types behind it.</summary>
+    public static string Describe(JsonException json)
     {
         var path = json.Path is { Length: > 1 } p ? p : "the body";
         var message = json.Message;
@@ -55,7 +73,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
             return $"{path} must not be null.";
-        return $"The body is not valid JSON at {path}: {message.Split(" Path:")[0]}";
+        return $"The body is not valid JSON at {path}: {ClrTypeName().Replace(message.Split(" Path:")[0], "a value")}";
     }
 
     /// <summary>The .NET type at a JSON path below a request type, so the message can name the expected values.</summary>
@@ -81,8 +99,18 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         "System.Double" or "System.Decimal" => "a number",
         "System.Boolean" => "true or false",
         "System.DateTime" or "System.DateTimeOffset" => "an ISO 8601 date-time",
+        "System.Guid" => "an id (a UUID)",
         _ => "a value of another shape (see /openapi/v1.json)",
     };
+
+    [GeneratedRegex("Failed to bind parameter \"[^\"]* ([A-Za-z0-9_]+)\" from \"([^\"]*)\"")]
+    private static partial Regex BindFailure();
+
+    [GeneratedRegex("Required parameter \"[^\"]* ([A-Za-z0-9_]+)\"")]
+    private static partial Regex RequiredParameter();
+
+    [GeneratedRegex(@"(System|Likeness|Microsoft)(\.[A-Za-z0-9_`\[\],]+)+")]
+    private static partial Regex ClrTypeName();
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnknownMember();

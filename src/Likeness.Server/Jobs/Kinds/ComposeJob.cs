@@ -28,7 +28,7 @@ public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobK
     {
         ComposeInput? parsed;
         try { parsed = input.Deserialize<ComposeInput>(Json.Options); }
-        catch (JsonException e) { return $"is not a compose input ({{\"personAssetId\", \"sceneAssetId\" | \"background\", ...}}): {e.Message.Split(" Path:")[0]}"; }
+        catch (JsonException e) { return $"is not a compose input ({{\"personAssetId\", \"sceneAssetId\" | \"background\", ...}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.PersonAssetId == Guid.Empty) return "needs `personAssetId`.";
         if ((parsed.SceneAssetId is null) == (parsed.Background is null)) return "needs exactly one of `sceneAssetId` or `background` ('#RRGGBB').";
         if (parsed.Background is { } bg && !bg.StartsWith('#')) return "`background` must be a colour '#RRGGBB' (use `sceneAssetId` for an image).";

@@ -23,7 +23,7 @@ public sealed class DuplicateAssetKind(IDbContextFactory<LikenessDb> dbFactory) 
     {
         DuplicateInput? parsed;
         try { parsed = input.Deserialize<DuplicateInput>(Json.Options); }
-        catch (JsonException e) { return $"is not a duplicate input ({{\"assetId\", \"folder\"?, \"name\"?}}): {e.Message.Split(" Path:")[0]}"; }
+        catch (JsonException e) { return $"is not a duplicate input ({{\"assetId\", \"folder\"?, \"name\"?}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.AssetId == Guid.Empty) return "needs `assetId`.";
         var errors = new Errors();
         Names.CheckFolder(errors, "folder", parsed.Folder);

@@ -27,7 +27,7 @@ public sealed class GenerateKind(IEnumerable<IGenerativeProvider> providers, IOp
         var operations = string.Join(", ", GenerateInput.Operations.Keys);
         GenerateInput? parsed;
         try { parsed = input.Deserialize<GenerateInput>(Json.Options); }
-        catch (JsonException e) { return $"is not a generate input ({{\"operation\": {operations}, \"prompt\", \"imageAssetId\", ...}}): {e.Message.Split(" Path:")[0]}"; }
+        catch (JsonException e) { return $"is not a generate input ({{\"operation\": {operations}, \"prompt\", \"imageAssetId\", ...}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null) return "is empty.";
         if (!GenerateInput.Operations.ContainsKey(parsed.Operation)) return $"`operation` '{parsed.Operation}' is not known; use one of {operations}.";
         if (parsed.MissingFields() is { Count: > 0 } missing) return $"`{parsed.Operation}` needs {string.Join(", ", missing.Select(f => $"`{f}`"))}.";

@@ -24,7 +24,7 @@ public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory) :
     {
         IdentityViewsInput? parsed;
         try { parsed = input.Deserialize<IdentityViewsInput>(Json.Options); }
-        catch (JsonException e) { return $"is not an identity-views input ({{\"identityId\", \"matting\"?}}): {e.Message.Split(" Path:")[0]}"; }
+        catch (JsonException e) { return $"is not an identity-views input ({{\"identityId\", \"matting\"?}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.IdentityId == Guid.Empty) return "needs `identityId`.";
         if (MattingProblem(parsed.Matting) is { } matting) return matting;
         await using var db = await dbFactory.CreateDbContextAsync(ct);

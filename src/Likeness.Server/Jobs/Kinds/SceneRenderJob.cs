@@ -32,7 +32,7 @@ public sealed class SceneRenderKind(IDbContextFactory<LikenessDb> dbFactory) : I
     {
         SceneRenderInput? parsed;
         try { parsed = input.Deserialize<SceneRenderInput>(Json.Options); }
-        catch (JsonException e) { return $"is not a scene-render input ({{\"sceneId\", \"matting\"?, \"folder\"?}}): {e.Message.Split(" Path:")[0]}"; }
+        catch (JsonException e) { return $"is not a scene-render input ({{\"sceneId\", \"matting\"?, \"folder\"?}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.SceneId == Guid.Empty) return "needs `sceneId`.";
         if (InputProblem(parsed) is { } problem) return problem;
         await using var db = await dbFactory.CreateDbContextAsync(ct);

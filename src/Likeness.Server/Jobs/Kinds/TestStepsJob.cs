@@ -25,7 +25,7 @@ public sealed class TestStepsKind : IJobKind
             var parsed = input.Deserialize<TestStepsInput>(Json.Options)!;
             return Task.FromResult(parsed.StepMillis is < 0 or > 600_000 ? "stepMillis must be within 0..600000." : null);
         }
-        catch (JsonException e) { return Task.FromResult<string?>(e.Message.Split(" Path:")[0]); }
+        catch (JsonException e) { return Task.FromResult<string?>(ProblemExceptionHandler.Describe(e)); }
     }
 
     public static IEnumerable<IJobStepHandler> Handlers() => new TestStepsKind().Steps.Select(s => new SleepStep(s));
