@@ -58,6 +58,18 @@ public sealed class EventsAndWebhookTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Sse_event_ids_count_the_jobs_own_events_and_reveal_nothing_of_other_jobs()
+    {
+        var bob = server.Client(server.BobToken);
+        var other = (await (await bob.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } })).Json(HttpStatusCode.Accepted)).Id();
+        await bob.WaitForJob(other);
+        var alice = server.Alice();
+        var id = (await (await alice.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } })).Json(HttpStatusCode.Accepted)).Id();
+        var events = await ReadAll(alice, id);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task Webhook_receiver_failing_twice_gets_one_accepted_delivery_id_with_a_valid_signature()
     {
         var calls = new ConcurrentQueue<(string Delivery, string Signature, string Body, int Answer)>();

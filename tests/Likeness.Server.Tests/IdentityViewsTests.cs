@@ -57,6 +57,11 @@ public sealed class IdentityViewsTests(ServerFixture server)
         var norm = Math.Sqrt(Enumerable.Range(0, template.Length / 4).Sum(i => Math.Pow(BinaryPrimitives.ReadSingleLittleEndian(template.AsSpan(i * 4)), 2)));
         Assert.InRange(norm, 0.999, 1.001);
         await (await server.Bob().GetAsync($"/identities/{identity}/views/front")).Problem(HttpStatusCode.NotFound);
+
+        var results = await alice.GetAsync($"/jobs/{job.Id()}/results");
+        Assert.Equal(HttpStatusCode.OK, results.StatusCode);
+        using var zip = new System.IO.Compression.ZipArchive(await results.Content.ReadAsStreamAsync());
+        Assert.Contains("views/front.png", zip.Entries.Select(e => e.FullName));
     }
 
     [Fact]

@@ -114,8 +114,9 @@ public static class JobEndpoints
             : [job];
         var outputs = members.SelectMany(m => m.Steps.SelectMany(s => JsonSerializer.Deserialize<Guid[]>(s.OutputAssetIds) ?? []).Select(a => (Member: m, Asset: a))).ToList();
         var failures = members.Where(m => m.Status == JobStatus.Failed).Select(m => new { item = m.ItemIndex, jobId = m.Id, error = m.Error }).ToList();
-        if (outputs.Count == 0 && failures.Count == 0)
-            return Problems.Conflict("No results yet", $"Job {id} is {Json.Wire(job.Status)} and has produced no output assets yet; wait for it to finish (GET /jobs/{id}/events).");
+        var views = await ViewsOfAsync(db, job, owner, ct);
+        if (outputs.Count == 0 && failures.Count == 0 && views.Count == 0 && !job.Status.IsTerminal())
+            return Problems.Conflict("No results yet", $"Job {id} is still {Json.Wire(job.Status)}; its results can be downloaded once it has finished (follow GET /jobs/{id}/events).");
         var assetIds = outputs.Select(o => o.Asset).ToList();
         var assets = await db.Assets.AsNoTracking().Where(a => assetIds.Contains(a.Id) && a.OwnerId == owner).ToDictionaryAsync(a => a.Id, ct);
 
@@ -135,6 +136,21 @@ public static class JobEndpoints
                 await using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
                 await content.CopyToAsync(entry, ct);
             }
+            foreach (var view in views)
+            {
+                await using var content = await blobs.OpenReadAsync(view.BlobSha256, ct);
+                if (content is null) continue;
+                await using var entry = zip.CreateEntry($"views/{view.Angle}{(view.MediaType == "image/png" ? ".png" : ".jpg")}", CompressionLevel.Fastest).Open();
+                await content.CopyToAsync(entry, ct);
+            }
+            if (outputs.Count == 0 && views.Count == 0)
+            {
+                // A finished job without output files still has its step reports: the ZIP holds what exists.
+                await using var entry = zip.CreateEntry("steps.json").Open();
+                var reports = job.Steps.OrderBy(s => s.Index).Select(s => new { step = s.Name, status = s.Status, error = s.Error,
+                    output = s.OutputJson is { } o ? JsonDocument.Parse(o).RootElement : (JsonElement?)null });
+                await JsonSerializer.SerializeAsync(entry, reports, Json.Options, ct);
+            }
             if (failures.Count > 0)
             {
                 await using var entry = zip.CreateEntry("errors.json").Open();
@@ -143,5 +159,14 @@ public static class JobEndpoints
         }
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         return TypedResults.File(stream, "application/zip", $"job-{id}.zip");
+    }
+
+    /// <summary>An identity-views job's results are the identity's views (they are not assets).</summary>
+    static async Task<List<IdentityView>> ViewsOfAsync(LikenessDb db, Job job, Guid owner, CancellationToken ct)
+    {
+        if (job.Kind != Kinds.IdentityViewsKind.Name || job.Status != JobStatus.Succeeded) return [];
+        var identityId = JsonSerializer.Deserialize<Kinds.IdentityViewsInput>(job.InputJson, Json.Options)?.IdentityId;
+        if (identityId is not { } identity || !await db.Identities.AnyAsync(i => i.Id == identity && i.OwnerId == owner, ct)) return [];
+        return await db.IdentityViews.AsNoTracking().Where(v => v.IdentityId == identity).OrderBy(v => v.Angle).ToListAsync(ct);
     }
 }

@@ -9,7 +9,8 @@ namespace Likeness.Server.Jobs;
 
 /// <summary>
 /// `GET /jobs/{id}/events`: replays the job's stored events after Last-Event-ID, then follows new ones
-/// until the job has ended and every event was sent. Event ids are the database ids, so reconnects resume exactly.
+/// until the job has ended and every event was sent. Event ids count the job's own events (1, 2, 3...): a reconnect with
+/// Last-Event-ID resumes exactly, and ids reveal nothing about other users' jobs (a global sequence did).
 /// </summary>
 public static class JobEventStream
 {
@@ -20,7 +21,7 @@ public static class JobEventStream
         var header = http.Request.Headers["Last-Event-ID"].ToString();
         if (string.IsNullOrEmpty(header)) header = http.Request.Query["lastEventId"].ToString();
         long lastId = 0;
-        if (header.Length > 0 && !long.TryParse(header, out lastId))
+        if (header.Length > 0 && (!long.TryParse(header, out lastId) || lastId < 0))
             return Problems.Invalid("Last-Event-ID", $"'{header}' is not an event id; send the id of the last event you received.");
 
         var response = http.Response;
@@ -36,11 +37,11 @@ public static class JobEventStream
             var signal = notifier.WaitAsync(id);
             // Status first, then events: the final event is committed with the final status, so it cannot be missed.
             var status = await db.Jobs.Where(j => j.Id == id).Select(j => j.Status).SingleAsync(ct);
-            var events = await db.JobEvents.Where(e => e.JobId == id && e.Id > lastId).OrderBy(e => e.Id).Take(500).ToListAsync(ct);
+            var events = await db.JobEvents.Where(e => e.JobId == id).OrderBy(e => e.Id).Skip((int)Math.Min(lastId, int.MaxValue)).Take(500).ToListAsync(ct);
             foreach (var e in events)
             {
-                await response.WriteAsync($"id: {e.Id}\nevent: {e.Type}\ndata: {e.DataJson}\n\n", ct);
-                lastId = e.Id;
+                lastId++;
+                await response.WriteAsync($"id: {lastId}\nevent: {e.Type}\ndata: {e.DataJson}\n\n", ct);
             }
             if (events.Count > 0)
             {
