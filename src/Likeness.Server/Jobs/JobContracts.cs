@@ -32,3 +32,5 @@ public sealed record JobDto(Guid Id, string Kind, JobStatus Status, double Progr
 public sealed record JobKindDto(string Kind, IReadOnlyList<string> Steps);
 
 public sealed record JobPage(IReadOnlyList<JobDto> Items, int Page, int PageSize, int Total);
+
+public sealed record WebhookDeliveryDto(Guid Id, string Url, string Status, int Attempts, int? LastStatusCode, string? LastError, DateTime? DeliveredAt);

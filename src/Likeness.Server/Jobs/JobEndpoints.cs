@@ -22,6 +22,7 @@ public static class JobEndpoints
         g.MapPost("/", Create).WithSummary("Start a job, or a batch with `items`. Send `Idempotency-Key` to make retries of this request safe.");
         g.MapGet("/", List).WithSummary("Your jobs (batches count as one), newest first, paged; filter with ?status=.");
         g.MapGet("/{id:guid}", Get).WithSummary("One job with its steps (for a batch: item counts).");
+        g.MapGet("/{id:guid}/webhooks", Webhooks).WithSummary("The job's webhook deliveries: url, status, attempts, last answer or error.");
         g.MapGet("/{id:guid}/items", Items).WithSummary("The items of a batch, in order, paged.");
         g.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a job; running work stops at its next cancellation check.");
         g.MapPost("/{id:guid}/retry", Retry).WithSummary("Re-run the failed or canceled steps (for a batch: items); finished steps are kept.");
@@ -82,6 +83,13 @@ public static class JobEndpoints
         var items = await db.Jobs.AsNoTracking().Include(j => j.Steps).Where(j => j.ParentJobId == batch.Id)
             .OrderBy(j => j.ItemIndex).Skip(paging.Offset).Take(size).AsSplitQuery().ToListAsync(ct);
         return TypedResults.Ok(new JobPage(items.Select(j => JobDto.From(j)).ToList(), p, size, batch.ItemCount));
+    }
+
+    static async Task<Results<Ok<List<WebhookDeliveryDto>>, ProblemHttpResult>> Webhooks(Guid id, ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct)
+    {
+        if (await jobs.FindAsync(db, user.UserId(), id, ct) is null) return Problems.NotFound("Job", id);
+        var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.JobId == id).OrderBy(d => d.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(deliveries.Select(d => new WebhookDeliveryDto(d.Id, d.Url, JsonNamingPolicy.SnakeCaseLower.ConvertName(d.Status.ToString()), d.Attempts, d.LastStatusCode, d.LastError, d.DeliveredAt)).ToList());
     }
 
     static async Task<IResult> Cancel(Guid id, ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct)

@@ -32,6 +32,11 @@ public sealed class WebhookOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Where job webhooks may go: the same outbound policy as provider downloads (https only, no loopback, private or
+    /// link-local addresses such as 169.254.169.254) unless Likeness:Webhooks:Url:AllowHttp / AllowPrivateNetworks allow it.
+    /// </summary>
+    public Likeness.Providers.Outputs.OutboundUrlOptions Url { get; set; } = new();
 
     public TimeSpan Backoff(int attempt)
     {

@@ -11,7 +11,7 @@ namespace Likeness.Server.Jobs;
 
 /// <summary>Creates, cancels and retries jobs on behalf of the API.</summary>
 public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, IJobQueue queue,
-    JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options)
+    JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks)
 {
     public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null, int ErrorStatus = 400);
 
@@ -26,7 +26,8 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
         if (idempotencyKey is { Length: > 200 }) errors.Add("Idempotency-Key", "is longer than 200 characters.");
         if (request.Webhook is { } hook)
         {
-            if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) errors.Add("webhook.url", "must be an absolute http(s) URL.");
+            if (Likeness.Providers.Outputs.OutboundUrlPolicy.Problem(hook.Url ?? "", webhooks.Value.Url) is { } problem)
+                errors.Add("webhook.url", $"is not a URL this server delivers to: {problem}. Use a public https URL (an operator can allow others with Likeness:Webhooks:Url:AllowHttp / AllowPrivateNetworks).");
             if (hook.Secret is not { Length: >= 16 and <= 200 }) errors.Add("webhook.secret", "must be 16 to 200 characters; it signs every delivery (HMAC-SHA256).");
         }
         if (errors.Any || kind is null) return new CreateResult(null, false, errors);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Likeness.Jobs;
 using Likeness.Server.Jobs.Kinds;
 
@@ -43,7 +44,9 @@ public static class JobsSetup
             foreach (var handler in TestStepsKind.Handlers()) services.AddSingleton<IJobStepHandler>(handler);
         }
 
-        services.AddHttpClient("webhooks");
+        // Checked again at delivery: every resolved address at connect time (DNS rebinding) and after every redirect.
+        services.AddHttpClient("webhooks").ConfigurePrimaryHttpMessageHandler(sp =>
+            Likeness.Providers.Outputs.OutboundUrlPolicy.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Url));
         services.AddHostedService<JobEngine>();
         services.AddHostedService<WebhookDispatcher>();
         return services;

@@ -48,6 +48,13 @@ public sealed class WebhookDispatcher(IDbContextFactory<LikenessDb> dbFactory, I
     {
         var o = options.Value;
         delivery.Attempts++;
+        if (Likeness.Providers.Outputs.OutboundUrlPolicy.Problem(delivery.Url, o.Url) is { } refused)
+        {
+            delivery.Status = DeliveryStatus.Failed;
+            delivery.LastError = $"Not delivered: {refused}.";
+            log.LogWarning("Webhook delivery {Delivery} refused by the outbound URL policy", delivery.Id);
+            return;
+        }
         try
         {
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();

@@ -24,6 +24,9 @@ public class ServerFixture : IAsyncLifetime
         ["Likeness:Jobs:RetryBaseDelay"] = "00:00:00.100",
         ["Likeness:Webhooks:RetryBaseDelay"] = "00:00:00.200",
         ["Likeness:Webhooks:PollInterval"] = "00:00:00.100",
+        // The tests' webhook receivers listen on http://127.0.0.1; production refuses both (StrictWebhookTests).
+        ["Likeness:Webhooks:Url:AllowHttp"] = "true",
+        ["Likeness:Webhooks:Url:AllowPrivateNetworks"] = "true",
     };
 
     /// <summary>Configuration and address of the server; fixtures that need more (fake providers) override these.</summary>
