@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Likeness.Server.Api;
 using Likeness.Server.Assets;
 using Likeness.Server.Auth;
@@ -31,7 +32,6 @@ public static class LikenessServer
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 << 20);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error); // keys are unused: auth is bearer tokens
 
         var services = builder.Services;
         var config = builder.Configuration.GetSection("Likeness");
@@ -50,6 +50,9 @@ public static class LikenessServer
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
 
+        var keys = Path.Combine(dataPath, "keys");
+        PrivateFiles.CreateDirectory(keys);
+        services.AddDataProtection().SetApplicationName("likeness").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddLikenessDatabase(settings.Database, dataPath);
         services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataPath, "blobs")));
         services.AddSingleton<BlobCollector>();

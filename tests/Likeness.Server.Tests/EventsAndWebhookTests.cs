@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using Likeness.Server.Jobs;
@@ -90,6 +91,12 @@ public sealed class EventsAndWebhookTests(ServerFixture server) : IClassFixture<
         const string secret = "a-long-shared-secret-123";
         var id = (await (await alice.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 }, webhook = new { url, secret } })).Json(HttpStatusCode.Accepted)).Id();
         await alice.WaitForJob(id);
+        await using (var db = server.Db())
+        {
+            var stored = await db.Jobs.Where(j => j.Id == id).Select(j => j.WebhookSecret).SingleAsync();
+            Assert.False(string.IsNullOrEmpty(stored));
+            Assert.DoesNotContain(secret, stored); // encrypted with the key ring outside the database
+        }
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (calls.Count < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
         await Task.Delay(1000); // a fourth (duplicate) delivery would arrive within this

@@ -11,7 +11,7 @@ namespace Likeness.Server.Jobs;
 
 /// <summary>Creates, cancels and retries jobs on behalf of the API.</summary>
 public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, IJobQueue queue,
-    JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks)
+    JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets)
 {
     public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null, int ErrorStatus = 400);
 
@@ -49,7 +49,7 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
         var top = NewJob(owner, kind, request.Items is null ? inputs[0] : JsonSerializer.SerializeToElement(new { kind = kind.Kind, items = inputs.Count }), now);
         top.IdempotencyKey = idempotencyKey;
         top.RequestHash = hash;
-        (top.WebhookUrl, top.WebhookSecret) = (request.Webhook?.Url, request.Webhook?.Secret);
+        (top.WebhookUrl, top.WebhookSecret) = (request.Webhook?.Url, secrets.Protect(request.Webhook?.Secret));
         var toRun = new List<Job>();
         if (request.Items is null) toRun.Add(top);
         else

@@ -26,6 +26,7 @@ public static class JobsSetup
         services.AddSingleton<JobFinisher>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<WebhookSecrets>();
 
         services.AddSingleton<IJobKind, DuplicateAssetKind>();
         services.AddSingleton<IJobStepHandler, VerifyAssetStep>();

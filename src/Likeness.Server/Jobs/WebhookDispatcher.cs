@@ -11,7 +11,7 @@ namespace Likeness.Server.Jobs;
 /// Every attempt of one delivery carries the same Likeness-Delivery id so receivers can drop duplicates.
 /// Signature: Likeness-Signature: t=UNIX,v1=hex(HMAC-SHA256(secret, "UNIX.BODY")).
 /// </summary>
-public sealed class WebhookDispatcher(IDbContextFactory<LikenessDb> dbFactory, IHttpClientFactory http, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> log)
+public sealed class WebhookDispatcher(IDbContextFactory<LikenessDb> dbFactory, IHttpClientFactory http, IOptions<WebhookOptions> options, WebhookSecrets secrets, ILogger<WebhookDispatcher> log)
     : BackgroundService
 {
     public const string DeliveryHeader = "Likeness-Delivery";
@@ -38,7 +38,7 @@ public sealed class WebhookDispatcher(IDbContextFactory<LikenessDb> dbFactory, I
             .OrderBy(d => d.NextAttemptAt).Take(20).ToListAsync(ct);
         foreach (var delivery in due)
         {
-            var secret = await db.Jobs.Where(j => j.Id == delivery.JobId).Select(j => j.WebhookSecret).SingleOrDefaultAsync(ct) ?? "";
+            var secret = secrets.Unprotect(await db.Jobs.Where(j => j.Id == delivery.JobId).Select(j => j.WebhookSecret).SingleOrDefaultAsync(ct));
             await SendAsync(delivery, secret, ct);
             await db.SaveChangesAsync(ct);
         }
