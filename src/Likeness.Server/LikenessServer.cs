@@ -65,6 +65,7 @@ public static class LikenessServer
         services.AddAuthorization();
         services.AddLikenessJobs(config.GetSection("Jobs"), config.GetSection("Webhooks"));
         services.AddLikenessServerProviders(builder.Configuration, dataPath);
+        services.AddProviderWebhookRateLimit(builder.Configuration);
 
         var app = builder.Build();
         app.Use((http, next) =>
@@ -75,6 +76,7 @@ public static class LikenessServer
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -20,17 +20,23 @@ public sealed class FalWebhookVerifier
         _jwks = new FalJwks(http.CreateClient("fal-jwks"), new Uri(_options.WebhookJwksUrl), time, log);
     }
 
+    const string NoMatch = "the signature does not match";
+
     public bool Enabled => _options.VerifyWebhooks;
 
     public async Task<(WebhookCheck Result, string? Problem)> CheckAsync(FalWebhookHeaders headers, byte[] body, CancellationToken ct)
     {
         if (!Enabled) return (WebhookCheck.Valid, null);
+        // Missing headers, a stale timestamp or a malformed signature are refused without asking fal for keys,
+        // so unauthenticated calls cannot make the server fetch anything.
+        if (FalWebhookSignature.Problem(headers, body, [], _time.GetUtcNow()) is { } precheck && !precheck.StartsWith(NoMatch, StringComparison.Ordinal))
+            return (WebhookCheck.Refused, precheck);
         try
         {
             var keys = await _jwks.KeysAsync(refresh: false, ct);
             var problem = FalWebhookSignature.Problem(headers, body, keys, _time.GetUtcNow());
             // An unknown key may mean fal rotated its keys: look once more with a fresh set.
-            if (problem is not null && problem.StartsWith("the signature does not match", StringComparison.Ordinal))
+            if (problem is not null && problem.StartsWith(NoMatch, StringComparison.Ordinal))
             {
                 keys = await _jwks.KeysAsync(refresh: true, ct);
                 problem = FalWebhookSignature.Problem(headers, body, keys, _time.GetUtcNow());

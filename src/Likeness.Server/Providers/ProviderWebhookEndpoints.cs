@@ -14,9 +14,24 @@ public static class ProviderWebhookEndpoints
 {
     public sealed record WebhookAnswer(string Delivery);
 
+    public const string RateLimitPolicy = "provider-webhooks";
+
+    /// <summary>Unauthenticated endpoints: a fixed window per client address (Likeness:Providers:WebhookRateLimitPerMinute, default 600).</summary>
+    public static IServiceCollection AddProviderWebhookRateLimit(this IServiceCollection services, IConfiguration configuration)
+    {
+        var perMinute = configuration.GetValue("Likeness:Providers:WebhookRateLimitPerMinute", 600);
+        return services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimitPolicy, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+    }
+
     public static void MapProviderWebhooks(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/webhooks").WithTags("Provider webhooks").AllowAnonymous();
+        var g = app.MapGroup("/webhooks").WithTags("Provider webhooks").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
         g.MapPost("/fal", Fal).WithSummary("fal.ai queue webhook (fal_webhook=): verified with fal's Ed25519 keys, wakes the waiting job step.");
         g.MapPost("/replicate", Replicate).WithSummary("Replicate prediction webhook: verified with the signing secret when configured, wakes the waiting job step.");
     }

@@ -20,6 +20,12 @@ public sealed class FalJwks
     readonly SemaphoreSlim _gate = new(1, 1);
     IReadOnlyList<byte[]> _keys = [];
     DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    DateTimeOffset _failedAt = DateTimeOffset.MinValue;
+    int _failures;
+    string _lastError = "";
+
+    /// <summary>After a failed fetch: 30 s, doubling per further failure, at most 10 minutes.</summary>
+    TimeSpan Backoff => TimeSpan.FromSeconds(Math.Min(600, 30 * Math.Pow(2, Math.Max(0, _failures - 1))));
 
     public FalJwks(HttpClient http, Uri url, TimeProvider time, ILogger? log = null)
     {
@@ -37,12 +43,29 @@ public sealed class FalJwks
         {
             var age = _time.GetUtcNow() - _fetchedAt;
             if (_keys.Count > 0 && age < CacheFor && !(refresh && age >= MinRefreshGap)) return _keys;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            string json;
-            try { json = await _http.GetStringAsync(_url, timeout.Token).ConfigureAwait(false); }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new HttpRequestException($"fal's key set at {_url} did not answer within 10 s"); }
-            _keys = Parse(json);
+            var sinceFailure = _time.GetUtcNow() - _failedAt;
+            if (sinceFailure < Backoff)
+            {
+                if (_keys.Count > 0) return _keys; // a refresh failed: keep using what we have
+                throw new HttpRequestException($"{_lastError} (next attempt in {(Backoff - sinceFailure).TotalSeconds:0} s)");
+            }
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                string json;
+                try { json = await _http.GetStringAsync(_url, timeout.Token).ConfigureAwait(false); }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new HttpRequestException($"fal's key set at {_url} did not answer within 10 s"); }
+                _keys = Parse(json);
+            }
+            catch (HttpRequestException ex)
+            {
+                (_failedAt, _failures, _lastError) = (_time.GetUtcNow(), _failures + 1, ex.Message);
+                _log.LogWarning("fal webhook keys not loaded from {Url}: {Error}", _url, ex.Message);
+                if (_keys.Count > 0) return _keys;
+                throw;
+            }
+            _failures = 0;
             _fetchedAt = _time.GetUtcNow();
             _log.LogInformation("Loaded {Count} fal webhook key(s) from {Url}", _keys.Count, _url);
             return _keys;
