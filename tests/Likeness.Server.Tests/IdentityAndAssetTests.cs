@@ -56,6 +56,7 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
         var derivedId = rendered.GetProperty("steps")[0].GetProperty("outputAssetIds")[0].GetGuid();
         string[] viewShas;
         string derivedSha;
+        byte[] embedding;
         await using (var db = server.Db())
         {
             var identity = await db.Identities.Include(i => i.Views).SingleAsync(i => i.Id == id);
@@ -63,6 +64,7 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
             Assert.Contains(identity.Views, v => v.Angle == "front");
             Assert.Contains(identity.Views, v => v.Angle == "sheet");
             viewShas = identity.Views.Select(v => v.BlobSha256).ToArray();
+            embedding = identity.EmbeddingTemplate!;
             var derived = await db.Assets.SingleAsync(a => a.Id == derivedId);
             Assert.Equal(id, derived.IdentityId);
             derivedSha = derived.BlobSha256;
@@ -90,6 +92,25 @@ public sealed class IdentityAndAssetTests(ServerFixture server) : IClassFixture<
         }
         Assert.Equal(shared, await alice.GetByteArrayAsync($"/assets/{sharedAsset.Id()}/content"));
         await (await alice.GetAsync($"/identities/{id}")).Problem(HttpStatusCode.NotFound);
+
+        // The jobs that made the views and the render named the identity, its photos and outputs: gone too.
+        await (await alice.GetAsync($"/jobs/{viewsJob.Id()}")).Problem(HttpStatusCode.NotFound);
+        await (await alice.GetAsync($"/jobs/{renderJob.Id()}")).Problem(HttpStatusCode.NotFound);
+        // No byte of the database files or the blob store still holds the id, the photo's hash or the embedding.
+        if (server.Database.Options.Provider == Likeness.Server.Data.DatabaseProvider.Sqlite)
+        {
+            var files = Directory.GetFiles(server.DataPath, "likeness.db*");
+            var needles = new[] { id.ToString(), id.ToString().ToUpperInvariant(), onlySha }.Select(System.Text.Encoding.ASCII.GetBytes)
+                .Append(embedding.AsSpan(0, 16).ToArray()).ToList();
+            foreach (var file in files)
+            {
+                var bytes = File.ReadAllBytes(file);
+                foreach (var needle in needles)
+                    Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{Path.GetFileName(file)} still holds {Convert.ToHexString(needle)}");
+            }
+        }
+        foreach (var blob in Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories).Where(f => f.Contains("blobs")))
+            Assert.True(File.ReadAllBytes(blob).AsSpan().IndexOf(embedding.AsSpan(0, 16)) < 0, $"{blob} holds the embedding");
     }
 
     [Fact]

@@ -130,12 +130,14 @@ public static class IdentityEndpoints
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await db.Scenes.Where(s => s.IdentityId == id && s.OwnerId == identity.OwnerId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IdentityId, (Guid?)null), ct);
+            await IdentityErasure.EraseJobsAsync(db, identity, derived, ct);
             db.Assets.RemoveRange(derived);
             db.Identities.Remove(identity); // photos and views cascade; the embedding lives on the row
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         await collector.DeleteUnreferencedAsync(db, blobs, ct);
+        await IdentityErasure.CheckpointAsync(db, ct);
         return TypedResults.NoContent();
     }
 
