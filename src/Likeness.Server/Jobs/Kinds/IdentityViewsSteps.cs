@@ -133,7 +133,7 @@ public sealed class IdentityViewsRenderStep(VisionEngine engine, IDbContextFacto
         }
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
             await collector.DeleteUnreferencedAsync(db, oldShas.Where(s => !newShas.Contains(s)), CancellationToken.None);
-        log.LogInformation("Identity {Identity}: {Count} view(s) stored, template {Model} ({Dimension}-d)", input.IdentityId, outcome.Images.Count, template.ModelName, template.Dimension);
+        log.LogInformation("Views job {Job}: {Count} view(s) stored, template {Model} ({Dimension}-d)", context.JobId, outcome.Images.Count, template.ModelName, template.Dimension);
 
         var report = new
         {
