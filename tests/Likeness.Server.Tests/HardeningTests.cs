@@ -139,3 +139,39 @@ public sealed class ErrorBodyTests(ServerFixture server) : IClassFixture<ServerF
             Assert.DoesNotContain(leak, text);
     }
 }
+
+public sealed class ImportValidationTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    async Task<System.Text.Json.Nodes.JsonObject> ExportAsync()
+    {
+        var alice = server.Alice();
+        var id = await alice.CreateIdentity("Exported");
+        await (await alice.PostAsync($"/identities/{id}/photos", Http.Photos(("p.png", TestPhotos.Face(70))))).Json(HttpStatusCode.Created);
+        return System.Text.Json.Nodes.JsonNode.Parse(await alice.GetStringAsync($"/identities/{id}/export?includeImages=true"))!.AsObject();
+    }
+
+    [Fact]
+    public async Task Import_refuses_path_names_altered_hashes_and_bad_embeddings()
+    {
+        var export = await ExportAsync();
+        var photo = export["photos"]![0]!.AsObject();
+        photo["name"] = "../../etc/passwd";
+        photo["sha256"] = new string('0', 64);
+        var nan = new byte[512 * 4];
+        for (var i = 0; i < nan.Length; i += 4) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(nan.AsSpan(i), float.NaN);
+        export["embeddingTemplate"] = Convert.ToBase64String(nan);
+        export["views"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = "../evil", ["mediaType"] = "image/png", ["width"] = 1, ["height"] = 1, ["sha256"] = "x",
+        });
+        var problem = await (await server.Bob().PostRaw("/identities/import", export.ToJsonString())).Problem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "photos[0].name", "photos[0].sha256", "embeddingTemplate", "views[0].name" })
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} not reported: {problem}");
+
+        var sevenBytes = await ExportAsync();
+        sevenBytes["embeddingTemplate"] = Convert.ToBase64String(new byte[7]);
+        var short7 = await (await server.Bob().PostRaw("/identities/import", sevenBytes.ToJsonString())).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("is 7 bytes", short7.GetProperty("errors").GetProperty("embeddingTemplate")[0].GetString());
+    }
+}

@@ -47,13 +47,19 @@ public static class IdentityTransfer
         var errors = IdentityEndpoints.Validate(document.Name, document.Traits, document.Lora, document.Consent);
         if (document.Format != IdentityExport.FormatV1) errors.Add("format", $"must be '{IdentityExport.FormatV1}'.");
         byte[]? embedding = null;
-        if (document.EmbeddingTemplate is { } e && !TryBase64(e, out embedding)) errors.Add("embeddingTemplate", "is not valid base64.");
+        if (document.EmbeddingTemplate is { } e)
+        {
+            if (!TryBase64(e, out embedding)) errors.Add("embeddingTemplate", "is not valid base64.");
+            else if (EmbeddingProblem(embedding) is { } problem) errors.Add("embeddingTemplate", problem);
+        }
         var skipped = new List<string>();
         var photos = new List<(ExportedImage Meta, byte[] Bytes, PhotoCheck Check, int Index)>();
         foreach (var (p, n) in (document.Photos ?? []).Select((p, n) => (p, n)))
         {
+            Names.CheckName(errors, $"photos[{n}].name", p.Name);
             if (p.Data is null) { skipped.Add($"photo {p.Name}: exported without image data"); continue; }
             if (!TryBase64(p.Data, out var bytes)) { errors.Add($"photos[{n}].data", "is not valid base64."); continue; }
+            if (HashProblem(p, bytes) is { } hash) { errors.Add($"photos[{n}].sha256", hash); continue; }
             photos.Add((p, bytes, null!, n));
         }
         var checks = await checker.CheckAsync(photos.Select(p => new PhotoFile(p.Meta.Name, p.Bytes)).ToList(), ct);
@@ -65,9 +71,10 @@ public static class IdentityTransfer
         var views = new List<(ExportedImage Meta, byte[] Bytes, ImageInspection Image)>();
         foreach (var (v, n) in (document.Views ?? []).Select((v, n) => (v, n)))
         {
-            Names.CheckName(errors, $"views[{n}].name", v.Name);
+            if (!IdentityViewNames.All.Contains(v.Name)) errors.Add($"views[{n}].name", $"'{v.Name}' is not a view; use one of {string.Join(", ", IdentityViewNames.All)}.");
             if (v.Data is null) { skipped.Add($"view {v.Name}: exported without image data"); continue; }
             if (!TryBase64(v.Data, out var bytes)) { errors.Add($"views[{n}].data", "is not valid base64."); continue; }
+            if (HashProblem(v, bytes) is { } hash) { errors.Add($"views[{n}].sha256", hash); continue; }
             var image = inspector.Inspect(bytes);
             if (!image.IsImage) errors.Add($"views[{n}]", image.Problem!);
             views.Add((v, bytes, image));
@@ -95,6 +102,28 @@ public static class IdentityTransfer
         db.Identities.Add(identity);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/identities/{identity.Id}", new ImportResult(IdentityDto.From(identity), [.. skipped]));
+    }
+
+    static string? HashProblem(ExportedImage image, byte[] bytes)
+    {
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        return string.Equals(image.Sha256, actual, StringComparison.OrdinalIgnoreCase) ? null
+            : $"is {image.Sha256}, but the data's SHA-256 is {actual}: the export was altered or damaged; export it again.";
+    }
+
+    /// <summary>A template is little-endian float32s, 64 to 4096 of them, finite, of unit length (as the views job writes it).</summary>
+    internal static string? EmbeddingProblem(byte[] bytes)
+    {
+        if (bytes.Length % 4 != 0 || bytes.Length / 4 is < 64 or > 4096)
+            return $"is {bytes.Length} bytes; a template is 64 to 4096 float32 values. Leave it out and run POST /identities/{{id}}/views to compute it.";
+        double sum = 0;
+        for (var i = 0; i < bytes.Length; i += 4)
+        {
+            var v = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i));
+            if (!float.IsFinite(v)) return "holds values that are not finite numbers (NaN or infinity). Leave it out and run POST /identities/{id}/views to compute it.";
+            sum += (double)v * v;
+        }
+        return Math.Abs(Math.Sqrt(sum) - 1) > 0.01 ? $"has length {Math.Sqrt(sum):0.###}, not 1: it is not a normalised template. Leave it out and run POST /identities/{{id}}/views to compute it." : null;
     }
 
     static bool TryBase64(string s, out byte[] bytes)
