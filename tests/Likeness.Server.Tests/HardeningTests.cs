@@ -175,3 +175,32 @@ public sealed class ImportValidationTests(ServerFixture server) : IClassFixture<
         Assert.Contains("is 7 bytes", short7.GetProperty("errors").GetProperty("embeddingTemplate")[0].GetString());
     }
 }
+
+public sealed class PolyglotTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    async Task<byte[]> RoundTrip(byte[] upload)
+    {
+        var alice = server.Alice();
+        var asset = await alice.UploadAsset(upload, type: "BACKGROUND", name: "poly.bin");
+        return await alice.GetByteArrayAsync($"/assets/{asset.Id()}/content");
+    }
+
+    [Fact]
+    public async Task Trailers_after_the_image_and_huge_text_chunks_are_not_stored()
+    {
+        var jpeg = TestPhotos.Sample("rocket.jpg");
+        var html = System.Text.Encoding.ASCII.GetBytes("<html><script>alert(1)</script></html>");
+        Assert.Equal(jpeg, await RoundTrip([.. jpeg, .. html]));
+
+        var png = TestImages.Png(64, 64, seed: 31);
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4 };
+        Assert.Equal(png, await RoundTrip([.. png, .. zip]));
+
+        var iend = png.Length - 12;
+        using var withText = new MemoryStream();
+        withText.Write(png, 0, iend);
+        TestImages.Chunk(withText, "tEXt", [.. "Comment\0"u8.ToArray(), .. new byte[200_000]]);
+        withText.Write(png, iend, 12);
+        Assert.Equal(png, await RoundTrip(withText.ToArray()));
+    }
+}

@@ -83,6 +83,7 @@ public static class AssetEndpoints
         if (isImage) bytes = await Uploads.ReadAllAsync(file, ct);
         var verdict = MediaSniffer.Sniff(type!.Value, head, inspector, () => bytes);
         if (verdict.Problem is not null) return Problems.Unprocessable("Unsupported file for this asset type", verdict.Problem);
+        if (bytes is not null) bytes = Likeness.Imaging.Codecs.ImageSanitizer.Sanitize(bytes); // served later: only the image, no polyglot trailer
 
         BlobRef blob;
         await using (var content = bytes is null ? file.OpenReadStream() : new MemoryStream(bytes)) blob = await blobs.PutAsync(content, ct);

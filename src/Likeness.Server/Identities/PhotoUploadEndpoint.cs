@@ -74,7 +74,7 @@ public static class PhotoUploadEndpoint
         var accepted = new List<PhotoCheckDto>();
         foreach (var (file, bytes, check) in checks)
         {
-            var blob = await blobs.PutAsync(new MemoryStream(bytes!), ct);
+            var blob = await blobs.PutAsync(new MemoryStream(Likeness.Imaging.Codecs.ImageSanitizer.Sanitize(bytes!)), ct);
             var photo = new IdentityPhoto
             {
                 Id = Guid.NewGuid(), IdentityId = identity.Id, FileName = NameOf(file), BlobSha256 = blob.Sha256,

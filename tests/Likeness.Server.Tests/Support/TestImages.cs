@@ -32,7 +32,7 @@ public static class TestImages
         return png.ToArray();
     }
 
-    static void Chunk(Stream s, string type, byte[] data)
+    internal static void Chunk(Stream s, string type, byte[] data)
     {
         var head = new byte[8];
         BinaryPrimitives.WriteUInt32BigEndian(head, (uint)data.Length);
