@@ -29,7 +29,7 @@ public sealed class ViewsPipeline(VisionEngine engine)
     /// <summary>Space above the skull, as a share of the frame height.</summary>
     public const double Headroom = 0.12;
     // A detector box spans brows to chin; the skull top sits about this much of its height above it.
-    const double SkullAboveBox = 0.45;
+    public const double SkullAboveBox = 0.45;
 
     public static readonly FaceView[] Order = [FaceView.ProfileLeft, FaceView.ThreeQuarterLeft, FaceView.Front, FaceView.ThreeQuarterRight, FaceView.ProfileRight];
 
