@@ -110,7 +110,8 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
         return Sharpness.VarianceOfLaplacian(gray) / Math.Max(variance, 1e-4);
     }
 
-    static (double Mean, double Dark, double Bright) Exposure(RgbaImage crop)
+    /// <summary>Mean luma and clipped shares over the inner face of a 112 px aligned crop.</summary>
+    public static (double Mean, double Dark, double Bright) Exposure(RgbaImage crop)
     {
         // Inner face of the 112 px ArcFace-aligned crop (brows to chin, cheek to cheek): no background or hair.
         var gray = crop.ToGray().Crop(new Rect(crop.Width * 30 / 112, crop.Height * 40 / 112, crop.Width * 52 / 112, crop.Height * 64 / 112));

@@ -31,7 +31,7 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
     /// <summary>Space above the skull, as a share of the frame height.</summary>
     public const double Headroom = 0.12;
     // A detector box spans brows to chin; the skull top sits about this much of its height above it.
-    const double SkullAboveBox = 0.45;
+    public const double SkullAboveBox = 0.45;
     /// <summary>A view enlarges its photo at most this much; a smaller face is refused with the size it needs.</summary>
     public const double MaxUpscale = 3.0;
 
