@@ -5,9 +5,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-ORT_VERSION=1.30.0
-ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ORT_FILE=tools/native/libonnxruntime.so.1
 with_models=1
 for arg in "$@"; do
   case "$arg" in
@@ -31,21 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# 2. ONNX Runtime's native library, taken from the npm package onnxruntime-node (no install scripts run).
-ort_ok() { [ -f "$ORT_FILE" ] && echo "$ORT_SHA256  $ORT_FILE" | sha256sum -c --status; }
-if ! ort_ok; then
-  say "fetching ONNX Runtime $ORT_VERSION (npm onnxruntime-node@$ORT_VERSION)"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  tar -xzf "$tmp"/onnxruntime-node-$ORT_VERSION.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  mkdir -p tools/native
-  echo "$ORT_SHA256  $tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --status \
-    || { echo "install.sh: libonnxruntime.so.1 from npm has an unexpected sha256; refusing it" >&2; exit 1; }
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_FILE.partial"
-  mv "$ORT_FILE.partial" "$ORT_FILE"
-fi
-say "ONNX Runtime $ORT_VERSION: $ORT_FILE (sha256 ok)"
+# 2. ONNX Runtime comes with the build: the Microsoft.ML.OnnxRuntime NuGet package ships its native library.
 
 # 3. Build once (restores NuGet packages).
 say "dotnet build"

@@ -18,11 +18,8 @@ public static class NativeLibraryChecks
     static HealthCheck CheckOrt()
     {
         if (!OrtRuntime.TryGet(out var ort, out var problem))
-            return new HealthCheck("native", "onnxruntime", HealthStatus.Error, problem!, "run tools/install.sh");
-        NativeLibraries.TryLoad(NativeLibraries.OnnxRuntime, out _, out var from);
-        var status = ort!.Version == "1.30.0" ? HealthStatus.Ok : HealthStatus.Warning;
-        return new HealthCheck("native", "onnxruntime", status, $"ONNX Runtime {ort.Version} ({from})",
-            status == HealthStatus.Ok ? null : "Likeness is tested with 1.30.0: run tools/install.sh");
+            return new HealthCheck("native", "onnxruntime", HealthStatus.Error, problem!, "rebuild: the Microsoft.ML.OnnxRuntime NuGet package ships the native library");
+        return new HealthCheck("native", "onnxruntime", HealthStatus.Ok, $"ONNX Runtime {ort!.Version} (Microsoft.ML.OnnxRuntime package)");
     }
 
     static HealthCheck CheckLibrary(string name, string symbol, Func<IntPtr, string> describe)

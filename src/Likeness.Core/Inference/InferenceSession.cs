@@ -1,21 +1,18 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Likeness.Inference;
 
 /// <summary>
-/// One loaded ONNX model. Create it once and reuse it: <see cref="Run"/> is safe to call from many
-/// threads at once. Disposing releases the native session deterministically (after in-flight runs).
-/// This is the only type the rest of Likeness uses from the binding, so the official
-/// Microsoft.ML.OnnxRuntime package could replace it behind the same surface.
+/// One loaded ONNX model over the official Microsoft.ML.OnnxRuntime package. Create it once and reuse it:
+/// <see cref="Run"/> is safe to call from many threads at once. Our <see cref="Tensor"/> stays the exchange type,
+/// so the model classes own their pre- and post-processing without depending on ORT's types.
 /// </summary>
-public sealed unsafe class InferenceSession : IDisposable
+public sealed class InferenceSession : IDisposable
 {
-    readonly OrtRuntime _ort;
-    readonly SessionHandle _handle;
-    readonly IntPtr[] _inputNamePtrs;
-    readonly IntPtr[] _outputNamePtrs;
-
+    readonly Ort.InferenceSession _session;
+    readonly ReaderWriterLockSlim _lifetime = new();
+    bool _disposed;
     long _runs, _runTicks;
 
     public string ModelName { get; }
@@ -25,25 +22,12 @@ public sealed unsafe class InferenceSession : IDisposable
     public IReadOnlyList<NodeMetadata> Inputs { get; }
     public IReadOnlyList<NodeMetadata> Outputs { get; }
 
-    InferenceSession(OrtRuntime ort, IntPtr session, string modelName)
+    InferenceSession(Ort.InferenceSession session, string modelName)
     {
-        _ort = ort;
-        _handle = new SessionHandle(ort, session);
+        _session = session;
         ModelName = modelName;
-        try
-        {
-            Inputs = ReadMetadata(isInput: true);
-            Outputs = ReadMetadata(isInput: false);
-        }
-        catch
-        {
-            _handle.Dispose();
-            throw;
-        }
-        _inputNamePtrs = Inputs.Select(i => Utf8(i.Name)).ToArray();
-        _outputNamePtrs = Outputs.Select(o => Utf8(o.Name)).ToArray();
-        // Runs in flight hold a reference on the handle, so the name buffers are freed with it.
-        _handle.FreeOnRelease(_inputNamePtrs.Concat(_outputNamePtrs));
+        Inputs = Describe(session.InputNames, session.InputMetadata);
+        Outputs = Describe(session.OutputNames, session.OutputMetadata);
     }
 
     public static InferenceSession FromFile(string path, SessionOptions? options = null, string? modelName = null)
@@ -51,216 +35,140 @@ public sealed unsafe class InferenceSession : IDisposable
         modelName ??= Path.GetFileNameWithoutExtension(path);
         if (!File.Exists(path))
             throw new LikenessException($"model '{modelName}': file {path} does not exist (run `likeness models fetch {modelName}`)");
-        // Loading from bytes sidesteps UTF-8 (Linux) vs UTF-16 (Windows) model paths.
         return FromBytes(File.ReadAllBytes(path), options, modelName);
     }
 
     public static InferenceSession FromBytes(byte[] model, SessionOptions? options = null, string modelName = "model")
     {
-        var ort = OrtRuntime.Instance;
+        _ = OrtRuntime.Instance; // the environment (log level) before the first session
         options ??= SessionOptions.Default;
-        var api = ort.Api;
-        IntPtr opts, session;
-        ort.Check(api.CreateSessionOptions(&opts), "creating session options", modelName);
-        try
+        using var ortOptions = new Ort.SessionOptions
         {
-            ort.Check(api.SetIntraOpNumThreads(opts, options.IntraOpThreads), "setting intra-op threads", modelName);
-            ort.Check(api.SetInterOpNumThreads(opts, options.InterOpThreads), "setting inter-op threads", modelName);
-            ort.Check(api.SetSessionGraphOptimizationLevel(opts, (int)options.Optimization), "setting graph optimisation", modelName);
-            fixed (byte* data = model)
-                ort.Check(api.CreateSessionFromArray(ort.Env, data, (nuint)model.Length, opts, &session), "loading the model", modelName);
-        }
-        finally
-        {
-            api.ReleaseSessionOptions(opts);
-        }
-        return new InferenceSession(ort, session, modelName);
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            ExecutionMode = Ort.ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = (Ort.GraphOptimizationLevel)(int)options.Optimization,
+            LogSeverityLevel = Ort.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        ExecutionDevice.Apply(ortOptions, options.Device, modelName);
+        try { return new InferenceSession(new Ort.InferenceSession(model, ortOptions), modelName); }
+        catch (Ort.OnnxRuntimeException e) { throw InferenceException.From(e, modelName, "loading the model"); }
     }
 
     public NodeMetadata Input(string name) => Inputs.FirstOrDefault(i => i.Name == name)
         ?? throw new ArgumentException($"model '{ModelName}' has no input '{name}' (inputs: {string.Join(", ", Inputs.Select(i => i.Name))})");
 
-    /// <summary>Runs the model on a single input and returns every output.</summary>
     public NamedTensor[] Run(Tensor input) => Run([new NamedTensor(Inputs[0].Name, input)]);
 
-    /// <summary>Runs the model. Outputs are copied to managed arrays; when <paramref name="outputNames"/> is null all are returned.</summary>
     public NamedTensor[] Run(IReadOnlyList<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null)
     {
-        var api = _ort.Api;
-        int nIn = inputs.Count;
-        var inNames = new IntPtr[nIn];
-        var inValues = new IntPtr[nIn];
-        var pins = new GCHandle[nIn];
-        int[] outIndex = outputNames is null
-            ? Enumerable.Range(0, Outputs.Count).ToArray()
-            : outputNames.Select(OutputIndex).ToArray();
-        var outNames = outIndex.Select(i => _outputNamePtrs[i]).ToArray();
-        var outValues = new IntPtr[outIndex.Length];
-
-        bool addedRef = false;
+        var names = new string[inputs.Count];
+        var values = new Ort.OrtValue[inputs.Count];
+        var outputs = outputNames ?? Outputs.Select(o => o.Name).ToArray();
+        foreach (var name in outputs)
+            if (!Outputs.Any(o => o.Name == name))
+                throw new ArgumentException($"model '{ModelName}' has no output '{name}' (outputs: {string.Join(", ", Outputs.Select(o => o.Name))})");
+        _lifetime.EnterReadLock();
         try
         {
-            _handle.DangerousAddRef(ref addedRef);
-            for (int i = 0; i < nIn; i++)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            for (int i = 0; i < inputs.Count; i++)
             {
-                var (name, tensor) = inputs[i];
-                inNames[i] = _inputNamePtrs[InputIndex(name)];
-                inValues[i] = CreateValue(tensor, ref pins[i], name);
+                names[i] = inputs[i].Name;
+                values[i] = CreateValue(inputs[i].Name, inputs[i].Value);
             }
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            fixed (IntPtr* pInNames = inNames, pInValues = inValues, pOutNames = outNames, pOutValues = outValues)
-                _ort.Check(api.Run(_handle.DangerousGetHandle(), IntPtr.Zero, pInNames, pInValues, (nuint)nIn,
-                    pOutNames, (nuint)outNames.Length, pOutValues), "running inference", ModelName);
+            using var results = RunOrt(names, values, outputs);
             Interlocked.Add(ref _runTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
             Interlocked.Increment(ref _runs);
-
-            var results = new NamedTensor[outIndex.Length];
-            for (int i = 0; i < outIndex.Length; i++)
-                results[i] = new NamedTensor(Outputs[outIndex[i]].Name, CopyOut(outValues[i]));
-            return results;
+            var copied = new NamedTensor[outputs.Count];
+            int k = 0;
+            foreach (var value in results) { copied[k] = new NamedTensor(outputs[k], CopyOut(value)); k++; }
+            return copied;
         }
         finally
         {
-            foreach (var v in inValues) if (v != IntPtr.Zero) api.ReleaseValue(v);
-            foreach (var v in outValues) if (v != IntPtr.Zero) api.ReleaseValue(v);
-            foreach (var p in pins) if (p.IsAllocated) p.Free();
-            if (addedRef) _handle.DangerousRelease();
+            foreach (var v in values) v?.Dispose();
+            _lifetime.ExitReadLock();
         }
     }
 
-    int InputIndex(string name)
+    Ort.IDisposableReadOnlyCollection<Ort.OrtValue> RunOrt(string[] names, Ort.OrtValue[] values, IReadOnlyList<string> outputs)
     {
-        for (int i = 0; i < Inputs.Count; i++) if (Inputs[i].Name == name) return i;
-        throw new ArgumentException($"model '{ModelName}' has no input '{name}' (inputs: {string.Join(", ", Inputs.Select(i => i.Name))})");
+        try
+        {
+            using var run = new Ort.RunOptions();
+            return _session.Run(run, names, values, outputs.ToArray());
+        }
+        catch (Ort.OnnxRuntimeException e) { throw InferenceException.From(e, ModelName, "running inference"); }
     }
 
-    int OutputIndex(string name)
-    {
-        for (int i = 0; i < Outputs.Count; i++) if (Outputs[i].Name == name) return i;
-        throw new ArgumentException($"model '{ModelName}' has no output '{name}' (outputs: {string.Join(", ", Outputs.Select(o => o.Name))})");
-    }
-
-    IntPtr CreateValue(Tensor tensor, ref GCHandle pin, string name)
+    Ort.OrtValue CreateValue(string name, Tensor tensor)
     {
         var expected = Input(name);
         if (expected.ElementType != tensor.ElementType)
             throw new ArgumentException($"model '{ModelName}' input '{name}' takes {expected.ElementType}, got {tensor.ElementType}");
         if (expected.Shape.Length != tensor.Shape.Length)
             throw new ArgumentException($"model '{ModelName}' input '{name}' has rank {expected.Shape.Length} ({expected}), got shape [{string.Join(",", tensor.Shape)}]");
-        pin = GCHandle.Alloc(tensor.Data, GCHandleType.Pinned);
-        var bytes = (nuint)(tensor.Data.LongLength * Tensor.ElementSize(tensor.ElementType));
-        IntPtr value;
-        fixed (long* shape = tensor.Shape)
-            _ort.Check(_ort.Api.CreateTensorWithDataAsOrtValue(_ort.CpuMemory, (void*)pin.AddrOfPinnedObject(), bytes,
-                shape, (nuint)tensor.Shape.Length, (int)tensor.ElementType, &value), $"creating input tensor '{name}'", ModelName);
-        return value;
+        // The managed arrays are pinned by the OrtValue for as long as it lives: no copy of the input.
+        return tensor.Data switch
+        {
+            float[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            int[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            long[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            byte[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            bool[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            double[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            sbyte[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            short[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            ushort[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            uint[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            ulong[] a => Ort.OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            Half[] a => Ort.OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<Half, Ort.Float16>(a).ToArray(), tensor.Shape),
+            _ => throw new NotSupportedException($"model '{ModelName}' input '{name}': tensor element type {tensor.ElementType} is not supported"),
+        };
     }
 
-    Tensor CopyOut(IntPtr value)
+    static Tensor CopyOut(Ort.OrtValue value)
     {
-        var api = _ort.Api;
-        IntPtr info;
-        _ort.Check(api.GetTensorTypeAndShape(value, &info), "reading output shape", ModelName);
+        var info = value.GetTensorTypeAndShape();
+        var type = (TensorElementType)(int)info.ElementDataType;
+        var shape = info.Shape;
+        Array data = type switch
+        {
+            TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
+            TensorElementType.Int32 => value.GetTensorDataAsSpan<int>().ToArray(),
+            TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray(),
+            TensorElementType.UInt8 => value.GetTensorDataAsSpan<byte>().ToArray(),
+            TensorElementType.Bool => value.GetTensorDataAsSpan<bool>().ToArray(),
+            TensorElementType.Double => value.GetTensorDataAsSpan<double>().ToArray(),
+            TensorElementType.Int8 => value.GetTensorDataAsSpan<sbyte>().ToArray(),
+            TensorElementType.Int16 => value.GetTensorDataAsSpan<short>().ToArray(),
+            TensorElementType.UInt16 => value.GetTensorDataAsSpan<ushort>().ToArray(),
+            TensorElementType.UInt32 => value.GetTensorDataAsSpan<uint>().ToArray(),
+            TensorElementType.UInt64 => value.GetTensorDataAsSpan<ulong>().ToArray(),
+            TensorElementType.Float16 => MemoryMarshal.Cast<Ort.Float16, Half>(value.GetTensorDataAsSpan<Ort.Float16>()).ToArray(),
+            _ => throw new NotSupportedException($"output element type {type} is not supported"),
+        };
+        return Tensor.Create(type, shape, data);
+    }
+
+    static IReadOnlyList<NodeMetadata> Describe(IReadOnlyList<string> names, IReadOnlyDictionary<string, Ort.NodeMetadata> metadata) =>
+        names.Select(n => new NodeMetadata(n, (TensorElementType)(int)metadata[n].ElementDataType,
+            metadata[n].Dimensions.Select(d => (long)d).ToArray())).ToList();
+
+    /// <summary>Waits for runs in flight, then releases the native session.</summary>
+    public void Dispose()
+    {
+        _lifetime.EnterWriteLock();
         try
         {
-            var (type, shape) = ReadTensorInfo(info);
-            var data = Tensor.NewArray(type, Tensor.ElementCount(shape));
-            void* src;
-            _ort.Check(api.GetTensorMutableData(value, &src), "reading output data", ModelName);
-            var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
-            try
-            {
-                long bytes = data.LongLength * Tensor.ElementSize(type);
-                Buffer.MemoryCopy(src, (void*)handle.AddrOfPinnedObject(), bytes, bytes);
-            }
-            finally { handle.Free(); }
-            return Tensor.Create(type, shape, data);
+            if (_disposed) return;
+            _disposed = true;
+            _session.Dispose();
         }
-        finally
-        {
-            api.ReleaseTensorTypeAndShapeInfo(info);
-        }
+        finally { _lifetime.ExitWriteLock(); }
     }
-
-    IReadOnlyList<NodeMetadata> ReadMetadata(bool isInput)
-    {
-        var api = _ort.Api;
-        var session = _handle.DangerousGetHandle();
-        nuint count;
-        _ort.Check(isInput ? api.SessionGetInputCount(session, &count) : api.SessionGetOutputCount(session, &count), "reading metadata", ModelName);
-        var list = new List<NodeMetadata>((int)count);
-        for (nuint i = 0; i < count; i++)
-        {
-            IntPtr namePtr, typeInfo, tensorInfo;
-            _ort.Check(isInput ? api.SessionGetInputName(session, i, _ort.DefaultAllocator, &namePtr)
-                               : api.SessionGetOutputName(session, i, _ort.DefaultAllocator, &namePtr), "reading a node name", ModelName);
-            var name = Marshal.PtrToStringUTF8(namePtr) ?? "";
-            _ort.Check(api.AllocatorFree(_ort.DefaultAllocator, namePtr), "freeing a node name", ModelName);
-
-            _ort.Check(isInput ? api.SessionGetInputTypeInfo(session, i, &typeInfo)
-                               : api.SessionGetOutputTypeInfo(session, i, &typeInfo), "reading node type", ModelName);
-            try
-            {
-                _ort.Check(api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), "reading tensor info", ModelName);
-                if (tensorInfo == IntPtr.Zero)
-                {
-                    list.Add(new NodeMetadata(name, TensorElementType.Undefined, []));
-                    continue;
-                }
-                var (type, shape) = ReadTensorInfo(tensorInfo); // owned by typeInfo: not released separately
-                list.Add(new NodeMetadata(name, type, shape));
-            }
-            finally { api.ReleaseTypeInfo(typeInfo); }
-        }
-        return list;
-    }
-
-    (TensorElementType, long[]) ReadTensorInfo(IntPtr info)
-    {
-        var api = _ort.Api;
-        int type;
-        nuint rank;
-        _ort.Check(api.GetTensorElementType(info, &type), "reading element type", ModelName);
-        _ort.Check(api.GetDimensionsCount(info, &rank), "reading rank", ModelName);
-        var shape = new long[(int)rank];
-        fixed (long* dims = shape)
-            _ort.Check(api.GetDimensions(info, dims, rank), "reading dimensions", ModelName);
-        return ((TensorElementType)type, shape);
-    }
-
-    static IntPtr Utf8(string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s + "\0");
-        var p = Marshal.AllocHGlobal(bytes.Length);
-        Marshal.Copy(bytes, 0, p, bytes.Length);
-        return p;
-    }
-
-    public void Dispose() => _handle.Dispose();
 
     public override string ToString() => $"{ModelName}: in {string.Join(", ", Inputs)}; out {string.Join(", ", Outputs)}";
-
-    sealed class SessionHandle : SafeHandle
-    {
-        readonly OrtRuntime _ort;
-        IntPtr[] _toFree = [];
-
-        public SessionHandle(OrtRuntime ort, IntPtr session) : base(IntPtr.Zero, ownsHandle: true)
-        {
-            _ort = ort;
-            SetHandle(session);
-        }
-
-        public override bool IsInvalid => handle == IntPtr.Zero;
-
-        public void FreeOnRelease(IEnumerable<IntPtr> buffers) => _toFree = buffers.ToArray();
-
-        protected override bool ReleaseHandle()
-        {
-            _ort.Api.ReleaseSession(handle);
-            foreach (var p in _toFree) Marshal.FreeHGlobal(p);
-            _toFree = [];
-            return true;
-        }
-    }
 }

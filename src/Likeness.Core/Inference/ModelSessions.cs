@@ -16,11 +16,15 @@ public interface IModelSessions
 /// <summary>Per-model threading; large models gain from 2+ intra-op threads, tiny ones are steadier on 1.</summary>
 public sealed class InferenceOptions
 {
+    /// <summary>cpu (default) or cuda (Likeness:Inference:Device, or LIKENESS_DEVICE).</summary>
+    public string Device { get; set; } = Environment.GetEnvironmentVariable("LIKENESS_DEVICE") ?? "cpu";
     public int DefaultIntraOpThreads { get; set; } = 1;
+    // Models run one stage at a time, never beside our Parallel.For pixel loops, so a large model may use every core;
+    // more intra-op threads than cores only adds contention. Inter-op stays 1 (sequential execution).
     public Dictionary<string, int> IntraOpThreads { get; set; } = new()
     {
-        ["isnet"] = Math.Min(Environment.ProcessorCount, 4),
-        ["isnet-int8"] = Math.Min(Environment.ProcessorCount, 4),
+        ["isnet"] = Environment.ProcessorCount,
+        ["isnet-int8"] = Environment.ProcessorCount,
         ["movenet-thunder"] = Math.Min(Environment.ProcessorCount, 2),
         ["skin-clothes-hair"] = Math.Min(Environment.ProcessorCount, 2),
     };
@@ -54,7 +58,7 @@ public sealed class ModelSessions(ModelStore store, IOptions<InferenceOptions>? 
     {
         var path = await store.GetPathAsync(name);
         var threads = _options.IntraOpThreads.TryGetValue(name, out var t) ? t : _options.DefaultIntraOpThreads;
-        return InferenceSession.FromFile(path, new SessionOptions { IntraOpThreads = threads }, name);
+        return InferenceSession.FromFile(path, new SessionOptions { IntraOpThreads = threads, Device = ExecutionDevice.Parse(_options.Device) }, name);
     }
 
     public void Dispose()

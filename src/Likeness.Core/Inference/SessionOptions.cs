@@ -6,8 +6,11 @@ public sealed record SessionOptions
     public int IntraOpThreads { get; init; } = 1;
     public int InterOpThreads { get; init; } = 1;
     public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
+    public InferenceDevice Device { get; init; } = InferenceDevice.Cpu;
 
     public static SessionOptions Default { get; } = new();
 }
 
 public enum GraphOptimization { None = 0, Basic = 1, Extended = 2, All = 99 }
+
+public enum InferenceDevice { Cpu, Cuda }

@@ -4,25 +4,21 @@ using System.Runtime.InteropServices;
 namespace Likeness.Native;
 
 /// <summary>
-/// Resolves the native libraries this assembly P/Invokes (ONNX Runtime, TurboJPEG, libpng, libwebp).
-/// Debian runtime packages ship only versioned sonames, and ORT comes from our tools/native folder,
-/// so the default probing would miss both. One resolver per assembly is all .NET allows.
+/// Resolves the native libraries this assembly P/Invokes (TurboJPEG, libpng, libwebp, libcrypto).
+/// Debian runtime packages ship only versioned sonames, so the default probing would miss them.
+/// ONNX Runtime is not here: the Microsoft.ML.OnnxRuntime package loads its own native library.
+/// One resolver per assembly is all .NET allows.
 /// </summary>
 public static class NativeLibraries
 {
-    public const string OnnxRuntime = "onnxruntime";
     public const string TurboJpeg = "turbojpeg";
     public const string Png = "png16";
     public const string WebP = "webp";
     /// <summary>OpenSSL 3's libcrypto (every .NET on Linux needs it already); used for Ed25519, which .NET does not expose.</summary>
     public const string Crypto = "crypto";
 
-    /// <summary>Environment variable naming the ONNX Runtime shared library file.</summary>
-    public const string OrtPathVariable = "LIKENESS_ORT_PATH";
-
     static readonly Dictionary<string, string[]> Sonames = new()
     {
-        [OnnxRuntime] = ["libonnxruntime.so.1", "libonnxruntime.so", "onnxruntime.dll", "libonnxruntime.dylib"],
         [TurboJpeg] = ["libturbojpeg.so.0", "libturbojpeg.so", "turbojpeg.dll", "libturbojpeg.dylib"],
         [Png] = ["libpng16.so.16", "libpng16.so", "libpng16.dll", "libpng16.dylib"],
         [WebP] = ["libwebp.so.7", "libwebp.so", "libwebp.dll", "libwebp.dylib"],
@@ -31,14 +27,6 @@ public static class NativeLibraries
 
     static readonly object Gate = new();
     static bool _installed;
-    static string? _configuredOrtPath;
-
-    /// <summary>Explicitly configured ORT path (highest priority); set before first use.</summary>
-    public static string? ConfiguredOrtPath
-    {
-        get => _configuredOrtPath;
-        set { _configuredOrtPath = value; EnsureResolver(); }
-    }
 
     public static void EnsureResolver()
     {
@@ -56,33 +44,10 @@ public static class NativeLibraries
     /// <summary>Candidate file paths or sonames for a logical library, in lookup order.</summary>
     public static IEnumerable<string> Candidates(string name)
     {
-        if (name == OnnxRuntime)
-        {
-            if (!string.IsNullOrEmpty(_configuredOrtPath)) yield return _configuredOrtPath!;
-            var env = Environment.GetEnvironmentVariable(OrtPathVariable);
-            if (!string.IsNullOrEmpty(env)) yield return env;
-            foreach (var dir in ToolsNativeDirectories())
-                foreach (var so in Sonames[name]) yield return Path.Combine(dir, so);
-        }
         if (Sonames.TryGetValue(name, out var names))
             foreach (var so in names) yield return so;
         else
             yield return name;
-    }
-
-    /// <summary>tools/native folders: next to the app, and in the source checkout above it.</summary>
-    public static IEnumerable<string> ToolsNativeDirectories()
-    {
-        var seen = new HashSet<string>();
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            var dir = new DirectoryInfo(start);
-            for (int depth = 0; dir != null && depth < 8; depth++, dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tools", "native");
-                if (Directory.Exists(candidate) && seen.Add(candidate)) yield return candidate;
-            }
-        }
     }
 
     public static bool TryLoad(string name, out IntPtr handle, out string? loadedFrom)
@@ -100,7 +65,6 @@ public static class NativeLibraries
     /// <summary>The install hint shown when a library cannot be loaded.</summary>
     public static string InstallHint(string name) => name switch
     {
-        OnnxRuntime => $"ONNX Runtime 1.30.0 not found: run `tools/install.sh` (it fetches libonnxruntime.so.1 from npm onnxruntime-node@1.30.0 into tools/native) or set {OrtPathVariable}",
         TurboJpeg => "libturbojpeg not found: `apt-get install libturbojpeg0` (or run tools/install.sh)",
         Png => "libpng16 not found: `apt-get install libpng16-16`",
         WebP => "libwebp not found: `apt-get install libwebp7`",
