@@ -77,10 +77,10 @@ public sealed class ComposeSubmitChecksTests(ServerFixture server) : IClassFixtu
         await using var before = server.Db();
         var jobs = await before.Jobs.CountAsync();
 
-        var foreign = await (await alice.PostJson("/compose", new { personAssetId = bobs.Id(), sceneAssetId = scene.Id() })).Problem(HttpStatusCode.BadRequest);
+        var foreign = await (await alice.PostJson("/compose", new { personAssetId = bobs.Id(), sceneAssetId = scene.Id() })).Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains($"`personAssetId` {bobs.Id()} does not exist for this user", foreign.Detail());
         var unknownScene = Guid.NewGuid();
-        var missing = await (await alice.PostJson("/compose", new { personAssetId = scene.Id(), sceneAssetId = unknownScene })).Problem(HttpStatusCode.BadRequest);
+        var missing = await (await alice.PostJson("/compose", new { personAssetId = scene.Id(), sceneAssetId = unknownScene })).Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains($"`sceneAssetId` {unknownScene} does not exist", missing.Detail());
 
         await using var after = server.Db();

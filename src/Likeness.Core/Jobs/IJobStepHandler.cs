@@ -33,5 +33,11 @@ public interface IJobKind
 
 public sealed record JobOwner(Guid UserId);
 
+/// <summary>
+/// Thrown by <see cref="IJobKind.ValidateAsync"/> when a well-formed input names something this server does not have for
+/// the caller (an asset, an identity): answered 422, while a malformed input is the kind's <see cref="IJobKind.InvalidInputStatus"/>.
+/// </summary>
+public sealed class UnknownReferenceException(string message) : Exception(message);
+
 /// <summary>Thrown by a step when retrying cannot help (bad input, missing data); the step fails at once.</summary>
 public sealed class PermanentJobException(string message) : Exception(message);

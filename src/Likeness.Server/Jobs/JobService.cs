@@ -33,13 +33,22 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
         if (errors.Any || kind is null) return new CreateResult(null, false, errors);
 
         var inputs = request.Items ?? [request.Input ?? JsonDocument.Parse("{}").RootElement];
+        var status = kind.InvalidInputStatus;
         for (var i = 0; i < inputs.Count; i++)
         {
             var field = request.Items is null ? "input" : $"items[{i}]";
             if (inputs[i].ValueKind != JsonValueKind.Object) { errors.Add(field, "must be a JSON object."); continue; }
-            if (await kind.ValidateAsync(inputs[i], new JobOwner(owner), ct) is { } problem) errors.Add(field, problem);
+            try
+            {
+                if (await kind.ValidateAsync(inputs[i], new JobOwner(owner), ct) is { } problem) errors.Add(field, problem);
+            }
+            catch (UnknownReferenceException unknown)
+            {
+                errors.Add(field, unknown.Message);
+                status = 422;
+            }
         }
-        if (errors.Any) return new CreateResult(null, false, errors, ErrorStatus: kind.InvalidInputStatus);
+        if (errors.Any) return new CreateResult(null, false, errors, ErrorStatus: status);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, Json.Options))));
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -40,7 +40,7 @@ public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobK
         catch (LikenessException e) { return e.Message; }
         List<AssetReference> named = [new("personAssetId", parsed.PersonAssetId, true)];
         if (parsed.SceneAssetId is { } scene) named.Add(new("sceneAssetId", scene, true));
-        return await OwnedAssets.ProblemAsync(dbFactory, owner.UserId, named, ct);
+        return await OwnedAssets.ProblemAsync(dbFactory, owner.UserId, named, ct) is { } unknown ? throw new UnknownReferenceException(unknown) : null;
     }
 
     internal static ComposeInput Parse(JobStepContext c) =>
