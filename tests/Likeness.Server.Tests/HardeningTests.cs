@@ -2,6 +2,7 @@ using System.Net;
 using Likeness.Server.Data;
 using Likeness.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Server.Tests;
 
@@ -202,5 +203,41 @@ public sealed class PolyglotTests(ServerFixture server) : IClassFixture<ServerFi
         TestImages.Chunk(withText, "tEXt", [.. "Comment\0"u8.ToArray(), .. new byte[200_000]]);
         withText.Write(png, iend, 12);
         Assert.Equal(png, await RoundTrip(withText.ToArray()));
+    }
+}
+
+public sealed class EngineFailureTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_job_the_engine_cannot_run_fails_with_a_reason_instead_of_staying_running()
+    {
+        var alice = server.Alice();
+        var made = (await (await alice.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } })).Json(HttpStatusCode.Accepted)).Id();
+        await alice.WaitForJob(made);
+        Guid owner;
+        await using (var db = server.Db()) owner = (await db.Jobs.SingleAsync(j => j.Id == made)).OwnerId;
+
+        // A row the runner cannot even parse: the failure happens outside every step's handling.
+        var broken = new Job { Id = Guid.NewGuid(), OwnerId = owner, Kind = "test-steps", InputJson = "{broken", Status = Likeness.Jobs.JobStatus.Queued, CreatedAt = DateTime.UtcNow };
+        broken.Steps.Add(new JobStep { Id = Guid.NewGuid(), JobId = broken.Id, Index = 0, Name = "one", Status = Likeness.Jobs.JobStatus.Queued, MaxAttempts = 3 });
+        await using (var db = server.Db())
+        {
+            db.Jobs.Add(broken);
+            await db.SaveChangesAsync();
+        }
+        await server.App.Services.GetRequiredService<Likeness.Jobs.IJobQueue>().EnqueueAsync(broken.Id, default);
+
+        // (Its input cannot be shown by GET /jobs/{id} either, so the row itself is read.)
+        Job? row = null;
+        for (var i = 0; i < 300 && row?.Status is not Likeness.Jobs.JobStatus.Failed; i++)
+        {
+            await Task.Delay(100);
+            await using var db = server.Db();
+            row = await db.Jobs.AsNoTracking().Include(j => j.Steps).SingleAsync(j => j.Id == broken.Id);
+        }
+        Assert.Equal(Likeness.Jobs.JobStatus.Failed, row!.Status);
+        Assert.Contains("internal error", row.Error);
+        Assert.Contains("/retry", row.Error);
+        Assert.All(row.Steps, s => Assert.Equal(Likeness.Jobs.JobStatus.Failed, s.Status));
     }
 }

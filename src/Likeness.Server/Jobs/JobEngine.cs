@@ -7,7 +7,8 @@ namespace Likeness.Server.Jobs;
 
 /// <summary>
 /// Recovers unfinished work on start (steps found `running` were interrupted and go back to `queued`),
-/// then runs jobs from the queue with at most <see cref="JobOptions.Concurrency"/> at once.
+/// then runs jobs from the queue with at most <see cref="JobOptions.Concurrency"/> at once. A job the runner cannot handle at
+/// all (an error outside its steps) is marked failed with a reason, never left `running`.
 /// </summary>
 public sealed class JobEngine(IDbContextFactory<LikenessDb> dbFactory, IJobQueue queue, JobRunner runner, JobFinisher finisher,
     IOptions<JobOptions> options, ILogger<JobEngine> log) : BackgroundService
@@ -28,7 +29,13 @@ public sealed class JobEngine(IDbContextFactory<LikenessDb> dbFactory, IJobQueue
             catch (OperationCanceledException) { return; }
             try { await runner.RunAsync(jobId, stopping); }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogError(e, "Job {Job} stopped on an internal error; it stays unfinished and resumes on the next start", jobId); }
+            catch (Exception e)
+            {
+                var at = DateTime.UtcNow;
+                log.LogError(e, "Job {Job} stopped on an internal error at {At:u}; it is marked failed and can be retried", jobId, at);
+                try { await finisher.FailInternallyAsync(jobId, at); }
+                catch (Exception again) { log.LogError(again, "Job {Job} could not be marked failed; it resumes on the next start", jobId); }
+            }
         }
     }
 

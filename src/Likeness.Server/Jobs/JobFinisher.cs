@@ -35,6 +35,28 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
         if (job.ParentJobId is { } parent) await UpdateBatchAsync(parent);
     }
 
+    /// <summary>
+    /// The engine could not run the job at all (an error outside any step's handling): the job fails now, with a reason
+    /// that says what to do, instead of staying `running` until the next start.
+    /// </summary>
+    public async Task FailInternallyAsync(Guid jobId, DateTime at)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var job = await db.Jobs.Include(j => j.Steps).SingleOrDefaultAsync(j => j.Id == jobId);
+        if (job is null || job.Status.IsTerminal() || job.ItemCount > 0) return;
+        var reason = $"The server hit an internal error running this job (server log, {at:u}); nothing was delivered. Retry it with POST /jobs/{job.Id}/retry.";
+        job.Status = JobStatus.Failed;
+        job.Error = reason;
+        foreach (var step in job.Steps.Where(s => !s.Status.IsTerminal()))
+        {
+            step.Status = JobStatus.Failed;
+            step.Error = reason;
+            step.FinishedAt = DateTime.UtcNow;
+            JobEvents.Step(db, job, step, reason);
+        }
+        await FinishAsync(db, job);
+    }
+
     public async Task CancelAsync(LikenessDb db, Job job, string reason)
     {
         if (job.Status.IsTerminal()) return;
