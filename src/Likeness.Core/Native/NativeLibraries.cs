@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Likeness.Native;
 
 /// <summary>
-/// Resolves the native libraries this assembly P/Invokes (TurboJPEG, libpng, libwebp, libcrypto).
+/// Resolves the native libraries this assembly P/Invokes (TurboJPEG, libpng, libwebp).
 /// Debian runtime packages ship only versioned sonames, so the default probing would miss them.
 /// ONNX Runtime is not here: the Microsoft.ML.OnnxRuntime package loads its own native library.
 /// One resolver per assembly is all .NET allows.
@@ -14,15 +14,12 @@ public static class NativeLibraries
     public const string TurboJpeg = "turbojpeg";
     public const string Png = "png16";
     public const string WebP = "webp";
-    /// <summary>OpenSSL 3's libcrypto (every .NET on Linux needs it already); used for Ed25519, which .NET does not expose.</summary>
-    public const string Crypto = "crypto";
 
     static readonly Dictionary<string, string[]> Sonames = new()
     {
         [TurboJpeg] = ["libturbojpeg.so.0", "libturbojpeg.so", "turbojpeg.dll", "libturbojpeg.dylib"],
         [Png] = ["libpng16.so.16", "libpng16.so", "libpng16.dll", "libpng16.dylib"],
         [WebP] = ["libwebp.so.7", "libwebp.so", "libwebp.dll", "libwebp.dylib"],
-        [Crypto] = ["libcrypto.so.3", "libcrypto.so", "libcrypto-3-x64.dll", "libcrypto.3.dylib"],
     };
 
     static readonly object Gate = new();
@@ -68,7 +65,6 @@ public static class NativeLibraries
         TurboJpeg => "libturbojpeg not found: `apt-get install libturbojpeg0` (or run tools/install.sh)",
         Png => "libpng16 not found: `apt-get install libpng16-16`",
         WebP => "libwebp not found: `apt-get install libwebp7`",
-        Crypto => "OpenSSL 3 libcrypto not found: `apt-get install libssl3`",
         _ => $"native library {name} not found",
     };
 }

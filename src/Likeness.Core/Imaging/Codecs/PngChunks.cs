@@ -44,7 +44,7 @@ internal static class PngChunkWriter
         output.Write(word);
         output.Write(type);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Append(Crc32.Compute(type), data));
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Compute(type, data));
         output.Write(word);
     }
 }
