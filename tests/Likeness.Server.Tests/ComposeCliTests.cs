@@ -31,6 +31,22 @@ public sealed class ComposeCliTests
     }
 
     [SkippableFact]
+    public async Task Engine_warnings_reach_stderr()
+    {
+        var mirror = TestPhotos.SharedModels(); // skips with a message without ../shared/models
+        var cache = TempDir();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(cache, "face_detection"));
+            File.WriteAllBytes(Path.Combine(cache, "face_detection", "yunet_n_dynamic.onnx"), new byte[322906]);
+            var (exit, output) = await Likeness("analyze", TestPhotos.SamplePath("astronaut.png"), "--cache", cache, "--mirror", mirror);
+            Assert.Equal(0, exit);
+            Assert.Contains("warning: Deleted corrupt cached model", output);
+        }
+        finally { Directory.Delete(cache, true); }
+    }
+
+    [SkippableFact]
     public async Task A_mixed_batch_writes_the_good_photos_refuses_the_rest_with_reasons_and_exits_1()
     {
         var people = TempDir();

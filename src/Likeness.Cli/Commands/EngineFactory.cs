@@ -15,7 +15,7 @@ internal sealed class EngineCliOptions
     {
         var modelStore = store.CreateStore(parse);
         var sessions = new ModelSessions(modelStore);
-        return (new VisionEngine(sessions), new Both(sessions, modelStore));
+        return (new VisionEngine(sessions, StderrLoggerFactory.Instance), new Both(sessions, modelStore));
     }
 
     sealed class Both(IDisposable a, IDisposable b) : IDisposable

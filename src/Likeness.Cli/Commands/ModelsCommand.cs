@@ -44,7 +44,7 @@ internal sealed class ModelStoreCliOptions
         var options = new ModelStoreOptions();
         if (parse.GetValue(cache) is { Length: > 0 } folder) options.CacheDirectory = folder;
         options.MirrorDirectories.AddRange(parse.GetValue(mirror) ?? []);
-        return new ModelStore(Options.Create(options));
+        return new ModelStore(Options.Create(options), logger: new Microsoft.Extensions.Logging.Logger<ModelStore>(StderrLoggerFactory.Instance));
     }
 }
 

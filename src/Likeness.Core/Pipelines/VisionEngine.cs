@@ -13,7 +13,7 @@ namespace Likeness.Pipelines;
 /// The local engine as the pipelines use it: one detector, landmarker, identity service and matting
 /// model per process, all over one shared set of ONNX sessions.
 /// </summary>
-public sealed class VisionEngine(IModelSessions sessions)
+public sealed class VisionEngine(IModelSessions sessions, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
 {
     readonly Dictionary<string, IMatting> _matting = new(StringComparer.OrdinalIgnoreCase);
 
@@ -27,7 +27,7 @@ public sealed class VisionEngine(IModelSessions sessions)
         lock (_matting)
         {
             if (!_matting.TryGetValue(modeOrModel, out var m))
-                _matting[modeOrModel] = m = MattingModels.Create(Sessions, modeOrModel);
+                _matting[modeOrModel] = m = MattingModels.Create(Sessions, modeOrModel, loggers?.CreateLogger("Likeness.Matting"));
             return m;
         }
     }

@@ -9,9 +9,10 @@ public static class JobsSetup
     /// <summary>The local engine: model store (user cache + LIKENESS_MODEL_MIRROR), shared ONNX sessions, pipelines.</summary>
     public static IServiceCollection AddLikenessEngine(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new Likeness.Models.ModelStore(Microsoft.Extensions.Options.Options.Create(new Likeness.Models.ModelStoreOptions())));
+        services.AddSingleton(sp => new Likeness.Models.ModelStore(Microsoft.Extensions.Options.Options.Create(new Likeness.Models.ModelStoreOptions()),
+            logger: sp.GetRequiredService<ILogger<Likeness.Models.ModelStore>>()));
         services.AddSingleton<Likeness.Inference.IModelSessions>(sp => new Likeness.Inference.ModelSessions(sp.GetRequiredService<Likeness.Models.ModelStore>()));
-        services.AddSingleton(sp => new Likeness.Pipelines.VisionEngine(sp.GetRequiredService<Likeness.Inference.IModelSessions>()));
+        services.AddSingleton(sp => new Likeness.Pipelines.VisionEngine(sp.GetRequiredService<Likeness.Inference.IModelSessions>(), sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 

@@ -22,6 +22,17 @@ public static class TestPhotos
         return ImageCodec.Encode(image, format, new EncodeOptions { FastPngCompression = true });
     }
 
+    public static string SamplePath(string file) => Path.Combine(RepoRoot, "samples", file);
+
+    /// <summary>../shared/models (the model mirror); skips the calling [SkippableFact] with a clear message when it is absent.</summary>
+    public static string SharedModels()
+    {
+        var shared = Environment.GetEnvironmentVariable("LIKENESS_SHARED") is { Length: > 0 } env ? env : Path.Combine(RepoRoot, "..", "shared");
+        var path = Path.GetFullPath(Path.Combine(shared, "models"));
+        if (!Directory.Exists(path)) throw new SkipException($"{path} is absent (../shared/models beside the checkout, or LIKENESS_SHARED): this test needs the model mirror");
+        return path;
+    }
+
     /// <summary>A file of ../shared/testdata; skips the calling [SkippableFact] with a clear message when it is absent.</summary>
     public static byte[] Shared(string relative)
     {
