@@ -29,6 +29,8 @@ public static class ModelsListCommand
             console.Write(table);
             foreach (var model in store.Manifest.Models.Where(m => m.LicenceClass != LicenceClass.Permissive))
                 console.MarkupLine($"{ModelText.LicenceMarkup(model)} {Markup.Escape(model.Name)}: {Markup.Escape(model.Licence)}");
+            foreach (var model in store.Manifest.Models.Where(m => m.IsDefault && m.LicenceClass == LicenceClass.Unclear && m.Capability == "face-recognition"))
+                console.MarkupLine($"[yellow]{Markup.Escape(model.Name)} is the default identity model although its origin is unclear; the alternative is mobilefacenet (`compare --model mobilefacenet`), or bring your own ArcFace-style model.[/]");
             console.MarkupLine($"[grey]cache: {Markup.Escape(store.CacheDirectory)}; mirrors: {Markup.Escape(string.Join(", ", store.MirrorDirectories.DefaultIfEmpty("(none)")))}[/]");
             return 0;
         });
