@@ -19,6 +19,26 @@ public sealed class FakeGemini : IAsyncDisposable
     public Answer Mode { get; set; } = Answer.Image;
     public string? RecordedFile { get; set; }
     /// <summary>
+    /// Answers chosen by the test, one per generateContent call, before <see cref="Mode"/> applies: real photos
+    /// (right person, mirrored, someone else...) so that the gates judge real pixels, or a blocked/empty answer.
+    /// </summary>
+    public Queue<FakeReply> Replies { get; } = new();
+    /// <summary>What a describe (text) answer says.</summary>
+    public string Description { get; set; } = "A woman in her thirties with short red hair and green eyes.";
+
+    /// <summary>The text parts of a generateContent request (the prompt as sent), joined by newlines.</summary>
+    public static string PromptOf(RecordedRequest request)
+    {
+        var parts = JsonNode.Parse(request.Body)?["contents"]?[0]?["parts"]?.AsArray() ?? [];
+        return string.Join("\n", parts.Select(p => p?["text"]?.GetValue<string>()).OfType<string>());
+    }
+
+    /// <summary>How many inline images a generateContent request carried.</summary>
+    public static int ImagesIn(RecordedRequest request)
+        => (JsonNode.Parse(request.Body)?["contents"]?[0]?["parts"]?.AsArray() ?? []).Count(p => p?["inlineData"] is not null);
+
+    public IReadOnlyList<RecordedRequest> GenerateCalls => Server.Requests.Where(r => r.Method == "POST" && r.Path.EndsWith(":generateContent", StringComparison.Ordinal)).ToList();
+    /// <summary>
     /// Models served to the key. The retired gemini-2.5-flash-image / gemini-3-pro-image-preview / gemini-2.5-flash are
     /// not served (ai.google.dev/gemini-api/docs/deprecations: shutdown dates passed by 2026-10; read 2026-12-05).
     /// </summary>
@@ -74,13 +94,15 @@ public sealed class FakeGemini : IAsyncDisposable
             await Json(context, 400, $$$"""{"error": {"code": 400, "message": {{{JsonValue.Create(problem)!.ToJsonString()}}}, "status": "INVALID_ARGUMENT"}}""");
             return;
         }
-        await Json(context, 200, Mode switch
+        var reply = Replies.TryDequeue(out var next) ? next : null;
+        var output = reply?.Bytes ?? Final;
+        await Json(context, 200, (reply?.Answer ?? Mode) switch
         {
             Answer.Recorded => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recorded", RecordedFile!))
                 .Replace("{{png}}", Convert.ToBase64String(Final)),
-            Answer.Image => Candidate("STOP", Text("Here is your image."), Image(Final)),
+            Answer.Image => Candidate("STOP", Text("Here is your image."), Image(output)),
             Answer.TwoImages => Candidate("STOP", Image(Draft), Text("Refined:"), Image(Final)),
-            Answer.Text => Candidate("STOP", Text("A woman in her thirties with short red hair and green eyes.")),
+            Answer.Text => Candidate("STOP", Text(Description)),
             Answer.Safety => Candidate("IMAGE_SAFETY"),
             Answer.Recitation => Candidate("RECITATION", Text("...")),
             Answer.NoImage => Candidate("STOP", Text("I can't draw that, but here is a description instead.")),
@@ -119,7 +141,7 @@ public sealed class FakeGemini : IAsyncDisposable
     }
 
     static JsonObject Text(string text) => new() { ["text"] = text };
-    static JsonObject Image(byte[] png) => new() { ["inlineData"] = new JsonObject { ["mimeType"] = "image/png", ["data"] = Convert.ToBase64String(png) } };
+    static JsonObject Image(byte[] bytes) => new() { ["inlineData"] = new JsonObject { ["mimeType"] = FakeReply.MimeType(bytes), ["data"] = Convert.ToBase64String(bytes) } };
 
     static string Candidate(string finish, params JsonObject[] parts) => new JsonObject
     {

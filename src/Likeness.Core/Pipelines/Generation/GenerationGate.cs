@@ -30,15 +30,16 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
             _ => reason,
         })]);
 
+    /// <summary>An output that is not a readable image.</summary>
+    public static GateVerdict Unreadable(int length, string reason) =>
+        new([new GateFinding(GateChecks.Answer, false, $"{length} bytes", $"the output is not a readable image: {reason}")]);
+
     public async Task<GateVerdict> JudgeAsync(byte[]? output, GateExpectation expect, IdentityTemplate identity, CancellationToken ct = default)
     {
         if (output is null || output.Length == 0) return NoImage(FailureKind.EmptyResponse, "0 bytes");
         RgbaImage image;
         try { image = ImageCodec.Decode(output, "generated image"); }
-        catch (ImageDecodeException e)
-        {
-            return new([new GateFinding(GateChecks.Answer, false, $"{output.Length} bytes", $"the output is not a readable image: {e.Reason}")]);
-        }
+        catch (ImageDecodeException e) { return Unreadable(output.Length, e.Reason); }
         return await JudgeAsync(image, expect, identity, ct);
     }
 

@@ -14,7 +14,17 @@ namespace Likeness.Pipelines.Views;
 /// <summary>One candidate photo's measurements for view selection.</summary>
 public sealed record ViewCandidate(string Photo, DetectedFace Face, HeadPose Pose, double Sharpness, double FaceWidthPx);
 
-public sealed record ViewResult(FaceView View, string? File, string? SourcePhoto, double? Yaw, double? Sharpness, double? FaceHeightFraction, string? Missing);
+public sealed record ViewResult(FaceView View, string? File, string? SourcePhoto, double? Yaw, double? Sharpness, double? FaceHeightFraction, string? Missing)
+{
+    /// <summary>The side of the face the view shows, as users name profiles: "left" when the nose points to the frame's left edge.</summary>
+    public string SubjectSide => View switch { FaceView.Front => "both", FaceView.ThreeQuarterLeft or FaceView.ProfileLeft => "left", _ => "right" };
+    /// <summary>Made by a provider (not from one of the photos) and passed the likeness gate.</summary>
+    public bool Generated { get; init; }
+    /// <summary>Identity similarity of the delivered view to the photos' template (generated views).</summary>
+    public double? Similarity { get; init; }
+    /// <summary>Every generation attempt for this view, passed or not.</summary>
+    public IReadOnlyList<Generation.AttemptReport>? Attempts { get; init; }
+}
 
 public sealed record ViewsOutcome(IReadOnlyList<ViewResult> Views, IReadOnlyList<string> Skipped, RgbaImage Sheet, IReadOnlyDictionary<FaceView, RgbaImage> Images);
 
@@ -25,6 +35,7 @@ public sealed record ViewsOutcome(IReadOnlyList<ViewResult> Views, IReadOnlyList
 /// </summary>
 public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRules = null)
 {
+    internal VisionEngine Engine => engine;
     public const int Size = 1024;
     /// <summary>Face (skull top to chin) as a share of the frame height; the issue asks for 40-50 %.</summary>
     public const double FaceShare = 0.45;
@@ -48,7 +59,7 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
     };
 
     public async Task<ViewsOutcome> RunAsync(IReadOnlyList<EncodedImage> photos, string matting = "quality",
-        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, ViewGeneration? generation = null)
     {
         var skipped = new List<string>();
         var checker = new PhotoCheckPipeline(engine, checkRules);
@@ -78,14 +89,22 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
             catch (LikenessException e) { skipped.Add(e.Message); }
         }
 
-        await DropOtherPeopleAsync(candidates, skipped, ct);
+        var embeddings = await DropOtherPeopleAsync(candidates, skipped, generation is not null, ct);
 
         var results = new List<ViewResult>();
         var images = new Dictionary<FaceView, RgbaImage>();
         int done = 0;
         foreach (var view in Order)
         {
-            var ranked = candidates.Where(c => c.C.Pose.View == view).OrderByDescending(c => Score(c.C, view)).ToList();
+            var ranked = generation?.Mode == GenerateViews.All ? [] : candidates.Where(c => c.C.Pose.View == view).OrderByDescending(c => Score(c.C, view)).ToList();
+            if (ranked.Count == 0 && generation is not null && candidates.Count > 0)
+            {
+                progress?.Report(new PipelineProgress(Label(view), $"generate {view}", 0.5 + 0.5 * done++ / Order.Length));
+                var generated = await generation.GenerateAsync(this, view, candidates, embeddings, matting, progress, ct);
+                if (generated.Tile is not null) images[view] = generated.Tile;
+                results.Add(generated.Result);
+                continue;
+            }
             if (ranked.Count == 0)
             {
                 results.Add(new ViewResult(view, null, null, null, null, null, MissingAdvice(view)));
@@ -120,7 +139,7 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
     /// off, an opaque matte (the other model tried, see <see cref="PersonMatting"/>), and exactly one face in the
     /// rendered view, found where it was placed, with the identity of the source photo's face.
     /// </summary>
-    async Task<(RgbaImage? Tile, double FaceFraction, string? Refusal)> RenderVerifiedAsync(FaceView view, RgbaImage image, ViewCandidate c, string matting, CancellationToken ct)
+    internal async Task<(RgbaImage? Tile, double FaceFraction, string? Refusal)> RenderVerifiedAsync(FaceView view, RgbaImage image, ViewCandidate c, string matting, CancellationToken ct)
     {
         var box = c.Face.Box;
         double scale = FaceShare * Size / (box.Height * (1 + SkullAboveBox));
@@ -144,12 +163,16 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
         return (tile, faceFraction, null);
     }
 
-    /// <summary>With 3+ photos, a photo whose face does not match the template of the others is someone else: leave it out.</summary>
-    async Task DropOtherPeopleAsync(List<(ViewCandidate C, RgbaImage Image)> candidates, List<string> skipped, CancellationToken ct)
+    /// <summary>
+    /// With 3+ photos, a photo whose face does not match the template of the others is someone else: leave it out.
+    /// Returns the embeddings of the candidates kept, in order.
+    /// </summary>
+    async Task<List<Likeness.Vision.Identity.FaceEmbedding>> DropOtherPeopleAsync(List<(ViewCandidate C, RgbaImage Image)> candidates, List<string> skipped, bool keepEmbeddings, CancellationToken ct)
     {
-        if (candidates.Count < 3) return;
         var embeddings = new List<Likeness.Vision.Identity.FaceEmbedding>();
+        if (candidates.Count < 3 && !keepEmbeddings) return embeddings;
         foreach (var (c, image) in candidates) embeddings.Add(await engine.Identity.EmbedFaceAsync(image, c.Face, ct));
+        if (candidates.Count < 3) return embeddings;
         float threshold = engine.Identity.Settings.Threshold;
         var outliers = new List<int>();
         for (int i = 0; i < candidates.Count; i++)
@@ -162,7 +185,8 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
                 skipped.Add($"{candidates[i].C.Photo}: does not look like the same person as the other photos (similarity {sim:0.00} < {threshold:0.00}); left out");
             }
         }
-        foreach (var i in outliers.OrderByDescending(i => i)) candidates.RemoveAt(i);
+        foreach (var i in outliers.OrderByDescending(i => i)) { candidates.RemoveAt(i); embeddings.RemoveAt(i); }
+        return embeddings;
     }
 
     /// <summary>Closest yaw first; then sharpness and face size break near-ties.</summary>
