@@ -19,6 +19,10 @@ static class GatePhotos
     public static readonly string[] JackTemplate = ["identity/jack_dorsey/img17.jpg", "identity/jack_dorsey/img59.jpg", "identity/jack_dorsey/img62.jpg"];
     public const string Angelina = "identity/angelina_jolie/img11.jpg";
     public static readonly string[] AngelinaTemplate = ["identity/angelina_jolie/img1.jpg", "identity/angelina_jolie/img6.jpg", "identity/angelina_jolie/img10.jpg"];
+    /// <summary>Leonardo DiCaprio, head and shoulders: img34 three-quarter-left (yaw about -19), img35/img36 front, img37 half body.</summary>
+    public const string LeoLeft = "identity/leonardo_dicaprio/img34.jpg";
+    public const string LeoFront = "identity/leonardo_dicaprio/img35.jpg";
+    public static readonly string[] LeoTemplate = ["identity/leonardo_dicaprio/img35.jpg", "identity/leonardo_dicaprio/img36.jpg", "identity/leonardo_dicaprio/img37.jpg"];
     public const string Couple = "portraits/deepface/couple.jpg";
     public const string MarkOnStage = "identity/mark_zuckerberg/img57.jpg";
     public static readonly string[] MarkTemplate = ["identity/mark_zuckerberg/img13.jpg", "identity/mark_zuckerberg/img14.jpg", "identity/mark_zuckerberg/img15.jpg"];

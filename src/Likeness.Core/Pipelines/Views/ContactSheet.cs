@@ -26,7 +26,8 @@ public static class ContactSheet
                 Draw.DrawText(sheet, "MISSING", x + 80, y + Tile / 2 - 8, new Rgba32(150, 30, 30), 2);
             }
             Draw.DrawText(sheet, ViewsPipeline.Label(r.View), x + 4, y + Tile + 8, new Rgba32(20, 20, 20), 2);
-            if (r.Yaw is { } yaw) Draw.DrawText(sheet, $"yaw {yaw:+0;-0}", x + 4, y + Tile + 28, new Rgba32(90, 90, 90), 2);
+            if (r.Yaw is { } yaw)
+                Draw.DrawText(sheet, r.Generated ? $"yaw {yaw:+0;-0} gen {r.Similarity:0.00}" : $"yaw {yaw:+0;-0}", x + 4, y + Tile + 28, new Rgba32(90, 90, 90), 2);
         }
         return sheet;
     }
