@@ -16,6 +16,7 @@ public static class CommandCatalog
         yield return CompareCommand.Create();
         yield return ComposeCommand.Create();
         yield return ViewsCommand.Create();
+        yield return GenerateCommand.Create();
         yield return CheckCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return ProvidersCommand.Create();

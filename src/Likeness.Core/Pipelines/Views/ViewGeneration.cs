@@ -20,7 +20,6 @@ public enum GenerateViews { None, Missing, All }
 public sealed class ViewGeneration(GatedGenerator generator, GenerationGate gate, GenerationContext context, GenerateViews mode, string? route = null)
 {
     public GenerateViews Mode { get; } = mode;
-    public const int ReferenceSide = 1024;
 
     public static string Prompt(FaceView view) =>
         "A studio headshot photograph of the person in the reference photos. " + PromptCorrections.Direction(view) +
@@ -73,16 +72,10 @@ public sealed class ViewGeneration(GatedGenerator generator, GenerationGate gate
         return (delivered, delivered.Passed ? tile : null);
     }
 
-    /// <summary>The photos as references: front first, then by sharpness; at most 1024 px on the long side, JPEG.</summary>
+    /// <summary>The photos as references: front first, then by sharpness.</summary>
     static IReadOnlyList<ImageInput> References(IReadOnlyList<(ViewCandidate C, RgbaImage Image)> photos) => photos
         .OrderBy(p => Math.Abs(p.C.Pose.Yaw) >= FaceViews.FrontMaxYaw)
         .ThenByDescending(p => p.C.Sharpness)
-        .Select(p => ImageInput.FromBytes(ImageCodec.Encode(Shrink(p.Image), ImageFormat.Jpeg, new EncodeOptions { Quality = 90 }), "image/jpeg"))
+        .Select(p => ReferenceSet.Encode(p.Image))
         .ToList();
-
-    static RgbaImage Shrink(RgbaImage image)
-    {
-        double scale = (double)ReferenceSide / Math.Max(image.Width, image.Height);
-        return scale >= 1 ? image : image.Resize((int)Math.Round(image.Width * scale), (int)Math.Round(image.Height * scale), ResizeMethod.Area);
-    }
 }
