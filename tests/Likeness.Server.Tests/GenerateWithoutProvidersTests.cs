@@ -18,4 +18,22 @@ public sealed class GenerateWithoutProvidersTests(ServerFixture server) : IClass
             Assert.Contains(key, detail);
         Assert.Contains("generate", (await (await server.Alice().GetAsync("/jobs/kinds")).Json(HttpStatusCode.OK)).ToString());
     }
+
+    [SkippableFact]
+    public async Task Generated_views_and_the_cinematic_chain_are_422_naming_the_keys_before_anything_is_queued()
+    {
+        Skip.If(new[] { "FAL_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "HF_TOKEN", "REPLICATE_API_TOKEN" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))),
+            "a provider key is set in this environment");
+        var alice = server.Alice();
+        var identity = await alice.CreateIdentity("NoKeys");
+        await (await alice.PostAsync($"/identities/{identity}/photos", Http.Photos(("a.png", TestPhotos.Face(400))))).Json(HttpStatusCode.Created);
+        var views = await (await alice.PostJson($"/identities/{identity}/views", new { generate = "missing" })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("GEMINI_API_KEY", views.Detail());
+        var cinematic = await (await alice.PostJson($"/identities/{identity}/cinematic", new { })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("GEMINI_API_KEY", cinematic.Detail());
+        var unknown = await (await alice.PostJson($"/identities/{identity}/views", new { generate = "some" })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("none, missing", unknown.Detail());
+        await using var db = server.Db();
+        Assert.DoesNotContain(db.Jobs, j => j.InputJson.Contains(identity.ToString()));
+    }
 }

@@ -21,6 +21,11 @@ public sealed record ProvenanceRecord(
     IReadOnlyDictionary<string, string> Parameters)
 {
     public const string DigitalSourceType = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
+    /// <summary>IPTC type of an image made by a generative model (not a composite of photos).</summary>
+    public const string GeneratedSourceType = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
+
+    /// <summary>IPTC digital source type written to XMP; <see cref="DigitalSourceType"/> unless the image was generated.</summary>
+    public string SourceType { get; init; } = DigitalSourceType;
     public const string Statement = "AI-edited image made by Likeness";
     const string PngKey = "likeness:provenance";
 
@@ -43,7 +48,7 @@ public sealed record ProvenanceRecord(
         sb.Append("<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"");
         sb.Append(" xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\" xmlns:likeness=\"https://likeness.invalid/ns/1.0/\"");
         sb.Append($" xmp:CreatorTool=\"{E(Tool)} {E(ToolVersion)}\" xmp:CreateDate=\"{Created:yyyy-MM-ddTHH:mm:ssZ}\"");
-        sb.Append($" Iptc4xmpExt:DigitalSourceType=\"{DigitalSourceType}\" likeness:Operation=\"{E(Operation)}\">\n");
+        sb.Append($" Iptc4xmpExt:DigitalSourceType=\"{SourceType}\" likeness:Operation=\"{E(Operation)}\">\n");
         sb.Append($"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{E(Statement)}</rdf:li></rdf:Alt></dc:description>\n");
         sb.Append($"<likeness:Record>{E(ToJson())}</likeness:Record>\n");
         sb.Append("</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>");

@@ -14,7 +14,10 @@ namespace Likeness.Server.Identities;
 
 /// <summary>Optional body of POST /identities/{id}/views.</summary>
 /// <param name="Matting">"quality" (default: ISNet, cleaner hair) or "fast" (selfie segmentation).</param>
-public sealed record IdentityViewsRequest(string? Matting = null);
+/// <param name="Generate">"none" (default), "missing" (generate the views the photos do not cover) or "all"; generated views pass the likeness gate.</param>
+/// <param name="Route">Pin a provider or provider:model for generation (e.g. "gemini").</param>
+/// <param name="Attempts">Generation attempts per view (1..10, default 3); each attempt is a paid call.</param>
+public sealed record IdentityViewsRequest(string? Matting = null, string? Generate = null, string? Route = null, int? Attempts = null);
 
 public static class IdentityViewEndpoints
 {
@@ -25,16 +28,23 @@ public static class IdentityViewEndpoints
             .WithSummary("Make the identity's views as an `identity-views` job: front, three-quarter and profile views (1024x1024 on white, from the accepted photos), " +
                          "a contact sheet and the embedding template. The identity is `preparing` meanwhile, then `ready`, or `error` with the reason " +
                          "(e.g. no front photo, photos of different people). Send `Idempotency-Key` to make retries safe.");
+        g.MapPost("/{id:guid}/cinematic", CreateCinematic)
+            .Produces<JobDto>(202).Produces<JobDto>(200).ProducesProblem(404).ProducesProblem(422).ProducesValidationProblem()
+            .WithSummary("Run the cinematic chain as an `identity-cinematic` job (needs a provider): a movie still of the person (waist-up, face 15-25 % of the width), " +
+                         "a portrait matched to it (same head angle), and the still recreated from a face-free description. Every image passes the likeness gate, " +
+                         "regenerated up to `attempts` times; a step that never passes fails the job with every attempt's verdict. Outputs are SCENE_IMAGE assets.");
         g.MapGet("/{id:guid}/views/{angle}", Content).Produces(200, contentType: "image/png").ProducesProblem(404)
             .WithSummary("Download one view as PNG: front, three-quarter-left, three-quarter-right, profile-left, profile-right, or sheet (the labelled contact sheet).");
     }
 
     static async Task<IResult> Create(Guid id, [FromBody] IdentityViewsRequest? request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct)
+        ClaimsPrincipal user, LikenessDb db, JobService jobs, IEnumerable<Likeness.Providers.IGenerativeProvider> providers, CancellationToken ct)
     {
         var owner = user.UserId();
         if (!await db.Identities.AnyAsync(i => i.Id == id && i.OwnerId == owner, ct)) return Problems.NotFound("Identity", id);
         if (IdentityViewsKind.MattingProblem(request?.Matting) is { } matting) return Problems.Invalid("matting", matting);
+        var input = new IdentityViewsInput(id, request?.Matting, request?.Generate, request?.Route, request?.Attempts);
+        if (IdentityViewsKind.GenerationProblem(input, providers) is { } generation) return Problems.Unprocessable("Views cannot be generated", generation);
         if (await IdentityViewsKind.PhotoProblemAsync(db, id, ct) is { } photos) return Problems.Unprocessable("No photos to make views from", photos);
         var sameKey = idempotencyKey is not null && await db.Jobs.AnyAsync(j => j.OwnerId == owner && j.IdempotencyKey == idempotencyKey, ct);
         var idText = id.ToString();
@@ -43,8 +53,15 @@ public static class IdentityViewEndpoints
             .Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
         if (running is { } other)
             return Problems.Conflict("Views are already being made", $"Job {other} is already making the views of this identity; wait for it (GET /jobs/{other}/events) or cancel it first.");
-        var input = JsonSerializer.SerializeToElement(new IdentityViewsInput(id, request?.Matting), Json.Options);
-        return await JobEndpoints.Create(new CreateJobRequest(IdentityViewsKind.Name, input), idempotencyKey, user, jobs, db, ct);
+        return await JobEndpoints.Create(new CreateJobRequest(IdentityViewsKind.Name, JsonSerializer.SerializeToElement(input, Json.Options)), idempotencyKey, user, jobs, db, ct);
+    }
+
+    static async Task<IResult> CreateCinematic(Guid id, [FromBody] IdentityCinematicRequest? request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct)
+    {
+        if (!await db.Identities.AnyAsync(i => i.Id == id && i.OwnerId == user.UserId(), ct)) return Problems.NotFound("Identity", id);
+        var input = new IdentityCinematicInput(id, request?.Route, request?.Attempts);
+        return await JobEndpoints.Create(new CreateJobRequest(IdentityCinematicKind.Name, JsonSerializer.SerializeToElement(input, Json.Options)), idempotencyKey, user, jobs, db, ct);
     }
 
     static async Task<IResult> Content(Guid id, string angle, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs, CancellationToken ct)

@@ -32,6 +32,11 @@ public static class ProvidersSetup
         services.Configure<GenerateOptions>(root.GetSection("Likeness:Jobs:Generate"));
         services.AddSingleton<IJobKind, GenerateKind>();
         services.AddSingleton<IJobStepHandler, GenerateStep>();
+        services.AddSingleton<GatedJobGeneration>();
+        services.AddSingleton<IJobKind, IdentityCinematicKind>();
+        services.AddSingleton<IJobStepHandler, CinematicStillStep>();
+        services.AddSingleton<IJobStepHandler, CinematicPortraitStep>();
+        services.AddSingleton<IJobStepHandler, CinematicFinalStep>();
         return services;
     }
 

@@ -47,49 +47,71 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
     {
         var steps = new List<CinematicStep>();
         IProgress<GatedProgress> Forward(int step, string name) => new ForwardProgress<GatedProgress>(p => progress?.Report(new CinematicProgress(step, name, p)));
+        async Task<CinematicStep> Step(int number, Func<Task<CinematicStep>> run)
+        {
+            try
+            {
+                var step = await run();
+                steps.Add(step);
+                return step;
+            }
+            catch (GenerationFailedException e)
+            {
+                steps.Add(new CinematicStep(number switch { 1 => "still", 2 => "matched portrait", _ => "final" }, null, null, e.Attempts));
+                throw new CinematicChainFailedException(number, e, steps);
+            }
+        }
 
-        var still = await StepAsync(1, "still", new GatedRequest("step 1 (cinematic still)",
-            Request(GenerationOperation.TextToImage, StillPrompt), GateExpectation.Cinematic(), identity) { References = references },
-            context, Forward(1, "still"), steps, ct);
-
-        await StepAsync(2, "matched portrait", new GatedRequest("step 2 (matched portrait)",
-            Request(GenerationOperation.ImageEdit, PortraitPrompt) with { Image = Png(still.Image) },
-            GateExpectation.MatchingYaw(still.Verdict.Yaw ?? 0, GateFraming.Any), identity) { References = references },
-            context, Forward(2, "matched portrait"), steps, ct);
-
+        var still = await Step(1, () => StillAsync(references, identity, context, Forward(1, "still"), ct));
+        await Step(2, () => PortraitAsync(still.Image!, still.Winner!.Verdict.Yaw ?? 0, references, identity, context, Forward(2, "matched portrait"), ct));
         progress?.Report(new CinematicProgress(3, "describe", null));
-        var described = await service.RunAsync(Request(GenerationOperation.DescribeImage, RecreationPrompt) with { Image = Png(still.Image) }, context, ct);
+        var description = await Step(3, () => DescribeAsync(still.Image!, context, ct));
+        await Step(3, () => FinalAsync(description.Text!, references, identity, context, Forward(3, "final"), ct));
+        return steps;
+    }
+
+    /// <summary>Step 1: the movie still.</summary>
+    public async Task<CinematicStep> StillAsync(IReadOnlyList<ImageInput> references, IdentityTemplate identity, GenerationContext context,
+        IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
+    {
+        var outcome = await generator.RunAsync(new GatedRequest("step 1 (cinematic still)",
+            Request(GenerationOperation.TextToImage, StillPrompt), GateExpectation.Cinematic(), identity) { References = references }, context, progress, ct);
+        return new CinematicStep("still", outcome.Image, null, outcome.Attempts);
+    }
+
+    /// <summary>Step 2: the portrait matched to the still (yaw within the gate's tolerance of <paramref name="stillYaw"/>).</summary>
+    public async Task<CinematicStep> PortraitAsync(RgbaImage still, float stillYaw, IReadOnlyList<ImageInput> references, IdentityTemplate identity,
+        GenerationContext context, IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
+    {
+        var outcome = await generator.RunAsync(new GatedRequest("step 2 (matched portrait)",
+            Request(GenerationOperation.ImageEdit, PortraitPrompt) with { Image = Png(still) },
+            GateExpectation.MatchingYaw(stillYaw, GateFraming.Any), identity) { References = references }, context, progress, ct);
+        return new CinematicStep("matched portrait", outcome.Image, null, outcome.Attempts);
+    }
+
+    /// <summary>Step 3a: the still described for recreation, without the face.</summary>
+    public async Task<CinematicStep> DescribeAsync(RgbaImage still, GenerationContext context, CancellationToken ct = default)
+    {
+        var described = await service.RunAsync(Request(GenerationOperation.DescribeImage, RecreationPrompt) with { Image = Png(still) }, context, ct);
         var description = described.Text?.Trim();
         if (string.IsNullOrEmpty(description))
             throw new GenerationFailedException("step 3 (describe for recreation)", $"{described.Provider} returned no description", []);
-        steps.Add(new CinematicStep("description", null, description, []));
+        return new CinematicStep("description", null, description, []);
+    }
 
-        await StepAsync(3, "final", new GatedRequest("step 3 (recreated still)",
-            Request(GenerationOperation.TextToImage, FinalPrompt(description)), GateExpectation.Cinematic(), identity) { References = references },
-            context, Forward(3, "final"), steps, ct);
-        return steps;
+    /// <summary>Step 3b: the still recreated from the description and the references.</summary>
+    public async Task<CinematicStep> FinalAsync(string description, IReadOnlyList<ImageInput> references, IdentityTemplate identity, GenerationContext context,
+        IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
+    {
+        var outcome = await generator.RunAsync(new GatedRequest("step 3 (recreated still)",
+            Request(GenerationOperation.TextToImage, FinalPrompt(description)), GateExpectation.Cinematic(), identity) { References = references }, context, progress, ct);
+        return new CinematicStep("final", outcome.Image, null, outcome.Attempts);
     }
 
     GenerationRequest Request(GenerationOperation operation, string prompt) =>
         new() { Operation = operation, Prompt = prompt, Route = route, Width = 1536, Height = 1024 };
 
     static ImageInput Png(RgbaImage image) => ImageInput.FromBytes(ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
-
-    async Task<(RgbaImage Image, GateVerdict Verdict)> StepAsync(int number, string name, GatedRequest request, GenerationContext context,
-        IProgress<GatedProgress> progress, List<CinematicStep> steps, CancellationToken ct)
-    {
-        try
-        {
-            var outcome = await generator.RunAsync(request, context, progress, ct);
-            steps.Add(new CinematicStep(name, outcome.Image, null, outcome.Attempts));
-            return (outcome.Image, outcome.Winner.Verdict);
-        }
-        catch (GenerationFailedException e)
-        {
-            steps.Add(new CinematicStep(name, null, null, e.Attempts));
-            throw new CinematicChainFailedException(number, e, steps);
-        }
-    }
 }
 
 /// <summary>A step of the chain failed after its attempts; the steps done before it are kept.</summary>

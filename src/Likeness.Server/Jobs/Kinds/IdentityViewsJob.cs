@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Likeness.Jobs;
+using Likeness.Pipelines.Views;
 using Likeness.Server.Api;
 using Likeness.Server.Data;
 using Likeness.Vision.Matting;
@@ -12,9 +13,12 @@ namespace Likeness.Server.Jobs.Kinds;
 /// else and requires a front photo; `render` runs the views pipeline and stores the views, the contact sheet and the
 /// embedding template in one transaction. The identity is `preparing` while it runs, then `ready` or `error` with the reason.
 /// </summary>
-public sealed record IdentityViewsInput(Guid IdentityId, string? Matting = null);
+public sealed record IdentityViewsInput(Guid IdentityId, string? Matting = null, string? Generate = null, string? Route = null, int? Attempts = null)
+{
+    public GenerateViews GenerateMode => Enum.TryParse<GenerateViews>(Generate, ignoreCase: true, out var mode) ? mode : GenerateViews.None;
+}
 
-public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
+public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory, IEnumerable<Likeness.Providers.IGenerativeProvider> providers) : IJobKind
 {
     public const string Name = "identity-views";
     public string Kind => Name;
@@ -27,6 +31,7 @@ public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory) :
         catch (JsonException e) { return $"is not an identity-views input ({{\"identityId\", \"matting\"?}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.IdentityId == Guid.Empty) return "needs `identityId`.";
         if (MattingProblem(parsed.Matting) is { } matting) return matting;
+        if (GenerationProblem(parsed, providers) is { } generation) return generation;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Identities.AnyAsync(i => i.Id == parsed.IdentityId && i.OwnerId == owner.UserId, ct))
             return $"identity {parsed.IdentityId} does not exist for this user.";
@@ -37,6 +42,15 @@ public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory) :
         matting is { } m && !MattingModels.Names.Contains(m.Trim().ToLowerInvariant())
             ? $"matting '{m}' is not known; use one of {string.Join(", ", MattingModels.Names)} ('fast' is quicker, 'quality' has cleaner hair edges)."
             : null;
+
+    /// <summary>`generate` must be none/missing/all, `attempts` 1..10, and generating needs a configured provider.</summary>
+    public static string? GenerationProblem(IdentityViewsInput input, IEnumerable<Likeness.Providers.IGenerativeProvider> providers)
+    {
+        if (input.Generate is { } g && !Enum.TryParse<GenerateViews>(g, ignoreCase: true, out _))
+            return $"`generate` '{g}' is not known; use none, missing (the views the photos do not cover) or all.";
+        if (input.Attempts is < 1 or > 10) return "`attempts` must be 1..10 (each attempt is a paid provider call).";
+        return input.GenerateMode == GenerateViews.None ? null : GatedJobGeneration.NoProviderProblem(providers, "generating views");
+    }
 
     public static async Task<string?> PhotoProblemAsync(LikenessDb db, Guid identityId, CancellationToken ct) =>
         await db.IdentityPhotos.AnyAsync(p => p.IdentityId == identityId && p.CheckPassed, ct)

@@ -90,7 +90,7 @@ public sealed class IdentityViewsAnalyseStep(VisionEngine engine, IDbContextFact
 }
 
 public sealed class IdentityViewsRenderStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs, BlobCollector collector,
-    ILogger<IdentityViewsRenderStep> log) : IJobStepHandler
+    GatedJobGeneration generation, ILogger<IdentityViewsRenderStep> log) : IJobStepHandler
 {
     public string Kind => IdentityViewsKind.Name;
     public string Name => "render";
@@ -110,7 +110,14 @@ public sealed class IdentityViewsRenderStep(VisionEngine engine, IDbContextFacto
         var photos = await IdentityPhotoFiles.LoadAsync(dbFactory, blobs, input.IdentityId, analysis.PhotoIds, ct);
         if (photos.Count == 0) throw new PermanentJobException($"The analysed photos of '{identityName}' were deleted meanwhile; run views again.");
         var progress = new Progress<PipelineProgress>(p => context.Progress.Report(p.Fraction * 0.95));
-        var outcome = await new ViewsPipeline(engine).RunAsync(photos.Select(p => p.Photo).ToList(), input.Matting ?? MattingModels.Quality, progress, ct);
+        ViewGeneration? viewGeneration = null;
+        var started = DateTime.UtcNow;
+        if (input.GenerateMode != GenerateViews.None)
+        {
+            var (generator, gate, generationContext) = await generation.ForStepAsync(context, input.Attempts, ct);
+            viewGeneration = new ViewGeneration(generator, gate, generationContext, input.GenerateMode, input.Route);
+        }
+        var outcome = await new ViewsPipeline(engine).RunAsync(photos.Select(p => p.Photo).ToList(), input.Matting ?? MattingModels.Quality, progress, ct, viewGeneration);
         if (!outcome.Images.ContainsKey(FaceView.Front))
             throw new PermanentJobException($"No front view of '{identityName}' could be made ({string.Join("; ", outcome.Skipped)}): add a clear photo looking straight into the camera.");
 
@@ -137,11 +144,16 @@ public sealed class IdentityViewsRenderStep(VisionEngine engine, IDbContextFacto
 
         var report = new
         {
-            views = outcome.Views.Select(v => new { angle = ViewsPipeline.Label(v.View), sourcePhoto = v.SourcePhoto, yaw = v.Yaw, faceHeightFraction = v.FaceHeightFraction, missing = v.Missing }),
+            views = outcome.Views.Select(v => new
+            {
+                angle = ViewsPipeline.Label(v.View), subjectSide = v.SubjectSide, sourcePhoto = v.SourcePhoto, yaw = v.Yaw, faceHeightFraction = v.FaceHeightFraction,
+                generated = v.Generated, similarity = v.Similarity, missing = v.Missing, attempts = v.Attempts,
+            }),
             skipped = analysis.Skipped.Concat(outcome.Skipped),
             template = new { model = template.ModelName, dimension = template.Dimension, photos = photos.Count },
         };
-        return new JobStepResult(JsonSerializer.SerializeToElement(report, Json.Options));
+        return new JobStepResult(JsonSerializer.SerializeToElement(report, Json.Options), null,
+            viewGeneration is null ? 0 : await generation.CostAsync(context.StepId, started, CancellationToken.None));
     }
 
     /// <summary>The identity template: the normalised mean of the dominant face's embedding in each analysed photo.</summary>

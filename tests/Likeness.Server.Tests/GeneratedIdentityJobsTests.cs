@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json;
+using Likeness.Compositing;
+using Likeness.Imaging.Codecs;
+using Likeness.Imaging.Transforms;
+using Likeness.Providers.Tests.Fakes;
+using Likeness.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Server.Tests;
+
+/// <summary>
+/// Generated views and the cinematic chain as jobs over real HTTP; the loopback Gemini answers each call with a real
+/// photo the test picks, and the server's own gate decides.
+/// </summary>
+public sealed class GeneratedIdentityJobsTests : IClassFixture<ProviderServerFixture>
+{
+    const string Leo = "identity/leonardo_dicaprio/";
+    readonly ProviderServerFixture server;
+
+    public GeneratedIdentityJobsTests(ProviderServerFixture server)
+    {
+        this.server = server;
+        server.Gemini.Replies.Clear();
+        server.Gemini.Faults.Clear("gemini-3.1-flash-image");
+    }
+
+    async Task<Guid> LeoAsync(HttpClient client)
+    {
+        var id = await client.CreateIdentity("Leo");
+        foreach (var name in new[] { "img35.jpg", "img36.jpg", "img37.jpg" })
+            await (await client.PostAsync($"/identities/{id}/photos", Http.Photos((name, TestPhotos.Shared(Leo + name))))).Json(HttpStatusCode.Created);
+        return id;
+    }
+
+    static byte[] Png(Likeness.Imaging.RgbaImage image) => ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true });
+    static byte[] Mirrored(string relative) => Png(ImageCodec.Decode(TestPhotos.Shared(relative), relative).FlipHorizontal());
+    static byte[] Still()
+    {
+        var photo = ImageCodec.Decode(TestPhotos.Shared(Leo + "img37.jpg"), "img37.jpg");
+        return Png(photo.Crop(new Likeness.Imaging.Rect(250, 0, 930, photo.Height))); // face about 20 % of the width, waist-up
+    }
+
+    void Reply(params byte[][] images) { foreach (var i in images) server.Gemini.Replies.Enqueue(FakeReply.Image(i)); }
+
+    [SkippableFact]
+    public async Task Views_job_generates_the_missing_views_through_the_gate_with_attempts_and_cost_on_the_step()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        var calls = server.Gemini.GenerateCalls.Count;
+        Reply(TestPhotos.Shared("identity/angelina_jolie/img11.jpg"), TestPhotos.Shared("identity/angelina_jolie/img11.jpg"),
+            Mirrored(Leo + "img34.jpg"), TestPhotos.Shared(Leo + "img34.jpg"),
+            Mirrored(Leo + "img34.jpg"),
+            TestPhotos.Shared("portraits/deepface/couple.jpg"), TestPhotos.Shared("portraits/deepface/couple.jpg"));
+
+        var started = await (await alice.PostJson($"/identities/{identity}/views", new { matting = "fast", generate = "missing", attempts = 2 })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(5));
+
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        Assert.Equal(7, server.Gemini.GenerateCalls.Count - calls);
+        var angles = (await (await alice.GetAsync($"/identities/{identity}/views")).Json(HttpStatusCode.OK)).EnumerateArray().Select(v => v.GetProperty("angle").GetString()).ToList();
+        Assert.Contains("three-quarter-left", angles);
+        Assert.Contains("three-quarter-right", angles);
+        Assert.DoesNotContain("profile-left", angles);
+        Assert.DoesNotContain("profile-right", angles);
+
+        var render = job.GetProperty("steps")[1];
+        var views = render.GetProperty("output").GetProperty("views").EnumerateArray().ToDictionary(v => v.GetProperty("angle").GetString()!);
+        var left = views["three-quarter-left"];
+        Assert.True(left.GetProperty("generated").GetBoolean());
+        Assert.Equal("left", left.GetProperty("subjectSide").GetString());
+        Assert.Equal(2, left.GetProperty("attempts").GetArrayLength());
+        Assert.True(left.GetProperty("attempts")[0].GetProperty("mirrored").GetBoolean());
+        Assert.Contains("people in the image", views["profile-right"].GetProperty("missing").GetString());
+        Assert.False(views["front"].GetProperty("generated").GetBoolean());
+
+        await using var db = server.Db();
+        var jobId = started.Id();
+        var logs = await db.GenerationLogs.Where(g => g.JobId == jobId).ToListAsync();
+        Assert.Equal(7, logs.Count);
+        Assert.Equal(logs.Sum(l => l.EstimatedUsd), render.GetProperty("costUsd").GetDecimal());
+    }
+
+    [SkippableFact]
+    public async Task Cinematic_job_runs_three_gated_steps_and_stores_each_image_with_its_provenance()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        var still = Still();
+        Reply(still, TestPhotos.Shared(Leo + "img35.jpg"));
+        server.Gemini.Replies.Enqueue(new FakeReply(null, FakeGemini.Answer.Text));
+        Reply(still);
+
+        var started = await (await alice.PostJson($"/identities/{identity}/cinematic", new { attempts = 2 })).Json(HttpStatusCode.Accepted);
+        Assert.Equal("identity-cinematic", started.GetProperty("kind").GetString());
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(5));
+
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var steps = job.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["still", "portrait", "final"], steps.Select(s => s.GetProperty("name").GetString()));
+        foreach (var step in steps)
+        {
+            var output = step.GetProperty("output");
+            var asset = output.GetProperty("assetId").GetGuid();
+            var bytes = await (await alice.GetAsync($"/assets/{asset}/content")).Content.ReadAsByteArrayAsync();
+            var provenance = ProvenanceRecord.Read(bytes);
+            Assert.NotNull(provenance);
+            Assert.Equal(ProvenanceRecord.GeneratedSourceType, provenance!.SourceType);
+            Assert.Equal("gemini", provenance.Parameters["provider"]);
+            Assert.True(double.Parse(provenance.Parameters["identitySimilarity"], System.Globalization.CultureInfo.InvariantCulture) > 0.5);
+            Assert.True(step.GetProperty("costUsd").GetDecimal() > 0);
+        }
+        Assert.Equal(server.Gemini.Description, steps[2].GetProperty("output").GetProperty("description").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_cinematic_step_that_never_passes_fails_the_job_with_every_verdict_and_no_retry()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        Reply(Still(), TestPhotos.Shared("identity/angelina_jolie/img11.jpg"), TestPhotos.Shared("identity/angelina_jolie/img11.jpg"));
+
+        var started = await (await alice.PostJson($"/identities/{identity}/cinematic", new { attempts = 2 })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(5));
+
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        var error = job.GetProperty("error").GetString()!;
+        Assert.Contains("step 2 (matched portrait): none of 2", error);
+        Assert.Contains("another person", error);
+        var steps = job.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal("succeeded", steps[0].GetProperty("status").GetString());
+        Assert.Equal("failed", steps[1].GetProperty("status").GetString());
+        Assert.Equal(1, steps[1].GetProperty("attempts").GetInt32());
+        Assert.Empty(server.Gemini.Replies);
+    }
+}
