@@ -69,6 +69,24 @@ public static class BenchSuites
         return results;
     }
 
+    /// <summary>The likeness gate on one 1024x1024 (1 MP) output: quality, faces, identity, view and framing, model time included.</summary>
+    public static async Task<IEnumerable<StageResult>> GateAsync(IModelSessions sessions, RgbaImage photo, int iterations)
+    {
+        var engine = new VisionEngine(sessions);
+        var output = photo.Width == 1024 && photo.Height == 1024 ? photo : photo.Resize(1024, 1024);
+        var template = Likeness.Vision.Identity.IdentityTemplate.FromEmbeddings(
+            [(await engine.Identity.EmbedDominantFaceAsync(output)).Embedding ?? throw new LikenessException("the bench photo has no usable face for the gate")]);
+        var gate = new Likeness.Pipelines.Generation.GenerationGate(engine);
+        var models = new[] { YuNetDetector.Model, FaceMeshLandmarker.Model, engine.Identity.Settings.Model };
+        var tracked = new List<InferenceSession>();
+        foreach (var m in models) tracked.Add(await sessions.GetAsync(m));
+        var expect = Likeness.Pipelines.Generation.GateExpectation.ForView(Likeness.Vision.Faces.Pose.FaceView.Front);
+        Likeness.Pipelines.Generation.GateVerdict? verdict = null;
+        var run = await StageTimer.MeasureAsync("gate", "likeness gate, one 1024x1024 output (target <= 150 ms)", iterations,
+            async () => verdict = await gate.JudgeAsync(output, expect, template), tracked);
+        return [run with { Note = $"checks: {string.Join(", ", verdict!.Findings.Select(f => f.Check))}" }];
+    }
+
     /// <summary>End-to-end compose of a ~1.6 MP person photo into a 1920x1080 scene with the quality matting model.</summary>
     public static async Task<IEnumerable<StageResult>> ComposeAsync(IModelSessions sessions, RgbaImage person, RgbaImage scene, int iterations)
     {

@@ -19,7 +19,7 @@ public static class BenchCommand
         var photo = new Option<string?>("--photo") { Description = "Photo to measure on (default: the bundled samples/astronaut.png)." };
         var iterations = new Option<int>("--iterations") { Description = "Measured runs per stage (after one warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
-        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, compose (default: all)." };
+        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, gate, compose (default: all)." };
         var storeOptions = new ModelStoreCliOptions();
         var command = new Command("bench", "Measure codec, runtime and vision stages (model time vs whole call) on one photo.");
         command.Options.Add(photo);
@@ -41,6 +41,7 @@ public static class BenchCommand
             if (Want("codecs")) results.AddRange(BenchSuites.Codecs(image, n));
             if (Want("runtime")) results.AddRange(await BenchSuites.RuntimeAsync(sessions, image, n));
             if (Want("vision")) results.AddRange(await BenchSuites.FacesAsync(sessions, image, n));
+            if (Want("gate")) results.AddRange(await BenchSuites.GateAsync(sessions, image, n));
             if (Want("compose")) results.AddRange(await BenchSuites.ComposeAsync(sessions, image, ImageCodec.Load(SamplePaths.Rocket), n));
 
             Print(results, path, image.Width, image.Height, n);
