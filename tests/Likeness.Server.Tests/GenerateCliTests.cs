@@ -142,4 +142,32 @@ public sealed class GenerateCliTests : IAsyncLifetime
         Assert.Contains("GEMINI_API_KEY", text);
         Assert.Empty(_gemini.Server.Requests);
     }
+
+    [SkippableFact]
+    public async Task Compose_extends_a_close_crop_when_a_provider_is_configured_and_refuses_it_with_never()
+    {
+        var mirror = TestPhotos.SharedModels();
+        var crop = Path.Combine(_dir, "crop.png");
+        File.WriteAllBytes(crop, ComposeJobTests.CloseCrop());
+        _gemini.Replies.Enqueue(FakeReply.Image(TestPhotos.Shared("identity/angelina_jolie/img6.jpg")));
+        var output = Path.Combine(_dir, "out.png");
+        var report = Path.Combine(_dir, "report.json");
+
+        var (exit, text) = await Likeness(true, "compose", "--person", crop, "--scene", TestPhotos.SamplePath("rocket.jpg"), "--out", output,
+            "--report", report, "--matting", "fast", "--mirror", mirror);
+
+        Assert.True(exit == 0, text);
+        Assert.True(File.Exists(output));
+        using (var json = JsonDocument.Parse(File.ReadAllText(report)))
+            Assert.Contains("outpainting", json.RootElement.GetProperty("extendedBy").GetString());
+        Assert.Single(_gemini.GenerateCalls);
+
+        var refusedOut = Path.Combine(_dir, "refused.png");
+        var (refusedExit, refusedText) = await Likeness(true, "compose", "--person", crop, "--scene", TestPhotos.SamplePath("rocket.jpg"), "--out", refusedOut,
+            "--extend-crops", "never", "--matting", "fast", "--mirror", mirror);
+        Assert.Equal(2, refusedExit);
+        Assert.Contains("close face crop", refusedText);
+        Assert.False(File.Exists(refusedOut));
+        Assert.Single(_gemini.GenerateCalls);
+    }
 }

@@ -134,4 +134,27 @@ public sealed class GeneratedIdentityJobsTests : IClassFixture<ProviderServerFix
         Assert.Equal(1, steps[1].GetProperty("attempts").GetInt32());
         Assert.Empty(server.Gemini.Replies);
     }
+
+    [SkippableFact]
+    public async Task Compose_extends_a_close_crop_through_the_provider_when_the_extension_passes_the_gate()
+    {
+        var alice = server.Alice();
+        var person = (await alice.UploadAsset(ComposeJobTests.CloseCrop(), type: "HEADSHOT", name: "crop.png")).Id();
+        var scene = (await alice.UploadAsset(TestPhotos.Sample("rocket.jpg"), type: "BACKGROUND", name: "rocket.jpg")).Id();
+        Reply(TestPhotos.Shared("identity/angelina_jolie/img6.jpg"));
+
+        var started = await (await alice.PostJson("/compose", new { personAssetId = person, sceneAssetId = scene, matting = "fast" })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var step = job.GetProperty("steps")[0];
+        Assert.Contains("outpainting", step.GetProperty("output").GetProperty("extendedBy").GetString());
+        Assert.NotEqual("close-crop", step.GetProperty("output").GetProperty("framing").GetString());
+        Assert.True(step.GetProperty("costUsd").GetDecimal() > 0);
+
+        var refused = await (await alice.PostJson("/compose", new { personAssetId = person, sceneAssetId = scene, matting = "fast", extendCrops = false })).Json(HttpStatusCode.Accepted);
+        var failed = await alice.WaitForJob(refused.Id(), TimeSpan.FromMinutes(3));
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("close face crop", failed.GetProperty("error").GetString());
+    }
 }

@@ -4,6 +4,7 @@ using Likeness.Compositing;
 using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
 using Likeness.Pipelines;
+using Likeness.Pipelines.Generation;
 using Likeness.Pipelines.Compose;
 using Spectre.Console;
 
@@ -31,11 +32,12 @@ public static class ComposeCommand
         public readonly Option<string?> Matting = new("--matting") { Description = $"quality (ISNet, AGPL; default) or fast (selfie segmentation); the other one is tried when the matte is not opaque on the person." };
         public readonly Option<ComposeMode?> Mode = new("--mode") { Description = "paste (default) or mask (also write the placement mask and an inpainting prompt)." };
         public readonly Option<bool> AllowCrop = new("--allow-crop") { Description = "Place close face crops (head or shoulders cut off) as they are, with a warning, instead of refusing them." };
+        public readonly Option<string> ExtendCrops = new("--extend-crops") { Description = "auto (default): when a provider key is configured, extend close face crops to head and shoulders through it (gated: same person, same head angle; paid); never: refuse them.", DefaultValueFactory = _ => "auto" };
         public readonly Option<bool> Force = new("--force") { Description = "Write a composite even when the person in it cannot be verified (face not found or identity below the threshold)." };
         public readonly Option<string?> Report = new("--report") { Description = "Write a JSON report (one person) or a folder of reports." };
         public readonly Option<int?> Quality = new("--quality") { Description = "JPEG/WebP quality 1..100." };
 
-        public IEnumerable<Option> All => [Person, Scene, Background, Output, Placement, FaceWidth, Anchor, Harmonize, Shadow, ShadowDirection, ShadowSoftness, Export, Matting, Mode, AllowCrop, Force, Report, Quality];
+        public IEnumerable<Option> All => [Person, Scene, Background, Output, Placement, FaceWidth, Anchor, Harmonize, Shadow, ShadowDirection, ShadowSoftness, Export, Matting, Mode, AllowCrop, ExtendCrops, Force, Report, Quality];
 
         public ComposeRequest Request(ParseResult parse) => new()
         {
@@ -61,17 +63,24 @@ public static class ComposeCommand
     {
         var flags = new Flags();
         var engineOptions = new EngineCliOptions();
+        var generation = new GenerationCliOptions();
         var command = new Command("compose", "Put a person into a scene (or replace their background), harmonised, with a shadow, identity-checked.");
         foreach (var o in flags.All) command.Options.Add(o);
         engineOptions.AddTo(command);
+        generation.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             Batch batch;
             try { batch = Prepare(flags, parse); }
             catch (LikenessException e) { return Fail(e.Message); }
+            var extend = parse.GetValue(flags.ExtendCrops)!.Trim().ToLowerInvariant();
+            if (extend is not ("auto" or "never")) return Fail($"--extend-crops '{extend}' is not known: use auto or never");
             var (engine, lifetime) = engineOptions.Create(parse);
             using var _ = lifetime;
-            return await RunAsync(new ComposePipeline(engine), batch, flags, parse, ct);
+            ICloseCropExtender? extender = null;
+            if (extend == "auto" && !batch.Options.AllowCrop && generation.Create(parse, engine, required: false) is { } session)
+                extender = new ProviderCropExtender(engine, session.Generator, session.Gate, session.Context, generation.Route(parse));
+            return await RunAsync(new ComposePipeline(engine, extender), batch, flags, parse, ct);
         });
         return command;
     }

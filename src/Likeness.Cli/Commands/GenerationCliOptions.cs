@@ -26,8 +26,11 @@ internal sealed class GenerationCliOptions
 
     public string? Route(ParseResult parse) => parse.GetValue(_route);
 
-    /// <summary>Null (and a printed error naming the keys to set) when no provider is configured or an option is out of range.</summary>
-    public GenerationSession? Create(ParseResult parse, VisionEngine engine)
+    /// <summary>
+    /// Null when no provider is configured (with a printed error naming the keys to set when <paramref name="required"/>)
+    /// or an option is out of range (always printed).
+    /// </summary>
+    public GenerationSession? Create(ParseResult parse, VisionEngine engine, bool required = true)
     {
         int attempts = parse.GetValue(_attempts), minutes = parse.GetValue(_minutes);
         if (attempts is < 1 or > 10) { AnsiConsole.MarkupLine("[red]error[/] --attempts must be 1..10"); return null; }
@@ -36,6 +39,7 @@ internal sealed class GenerationCliOptions
         var providers = ProviderConfiguration.CreateProviders(configuration);
         bool any = providers.Any(p => p.IsConfigured);
         foreach (var p in providers.OfType<IDisposable>()) p.Dispose();
+        if (!any && !required) return null;
         if (!any)
         {
             Console.Error.WriteLine("error: generating needs a provider and none is configured: " + string.Join("; ", providers.Select(p => p.ConfigurationHint)) +

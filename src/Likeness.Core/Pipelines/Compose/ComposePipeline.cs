@@ -94,19 +94,27 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         run.Framing = FramingClassifier.Classify(photo.Width, photo.Height, run.Face.Box);
         if (run.Framing.Framing != PhotoFraming.CloseCrop) return photo;
 
-        if (cropExtender is not null && await cropExtender.ExtendAsync(photo, run.Face, ct) is { } extended
-            && await engine.DominantFaceAsync(extended, ct) is { } face
-            && FramingClassifier.Classify(extended.Width, extended.Height, face.Box) is { Framing: not PhotoFraming.CloseCrop } framing)
+        string? extensionFailure = null;
+        if (cropExtender is not null)
         {
-            (run.Face, run.Framing, run.ExtendedBy) = (face, framing, cropExtender.Name);
-            run.Warnings.Add($"{name}: a close face crop ({framing.CutDescription}); extended to {framing.Name} by {cropExtender.Name}");
-            return extended;
+            var extension = await run.Clock.TimeAsync("extend", () => cropExtender.ExtendAsync(photo, run.Face, ct));
+            if (extension.Image is { } extended && await engine.DominantFaceAsync(extended, ct) is { } face
+                && FramingClassifier.Classify(extended.Width, extended.Height, face.Box) is { Framing: not PhotoFraming.CloseCrop } framing)
+            {
+                var crop = run.Framing.CutDescription;
+                (run.Face, run.Framing, run.ExtendedBy) = (face, framing, cropExtender.Name);
+                run.Warnings.Add($"{name}: a close face crop ({crop}); extended to {framing.Name} by {cropExtender.Name} (about ${extension.EstimatedUsd:0.000}), the extension passed the likeness gate");
+                return extended;
+            }
+            extensionFailure = extension.Failure ?? "the extended photo is still a close crop";
         }
         var cut = run.Framing.CutDescription;
         if (!run.Options.AllowCrop)
             throw new ComposeRefusedException(ComposeRefusal.CloseCrop,
                 $"{name}: a close face crop: {cut}, so it would sit in the scene as a cut-off head; use a photo that shows the head and shoulders " +
-                "(--allow-crop places the crop as it is; extending a crop through an image provider is not available yet)");
+                (extensionFailure is null
+                    ? "(--allow-crop places the crop as it is; with a provider key configured, e.g. GEMINI_API_KEY, the crop is extended to head and shoulders)"
+                    : $"(extending it through {cropExtender!.Name} failed: {extensionFailure}; --allow-crop places the crop as it is)"));
         run.Warnings.Add($"{name}: a close face crop ({cut}) placed as it is (--allow-crop): the cut edges will show in the scene");
         return photo;
     }

@@ -3,16 +3,21 @@ using Likeness.Vision.Faces;
 
 namespace Likeness.Pipelines.Compose;
 
+/// <summary>An extended photo, or why it could not be made (the crop is then refused with that reason).</summary>
+public sealed record CropExtension(RgbaImage? Image, string? Failure, decimal EstimatedUsd = 0)
+{
+    public static CropExtension Failed(string reason, decimal usd = 0) => new(null, reason, usd);
+}
+
 /// <summary>
-/// Extension point for close face crops: extends the photo to head and shoulders (provider outpainting through
-/// the generation gate: same person, one face). <see cref="ComposePipeline"/> uses it, when given one, instead of
-/// refusing a close crop, and then composes the extended photo; none is implemented yet.
+/// Extends a close face crop to head and shoulders (provider outpainting through the likeness gate: same person,
+/// same head angle, one face, no longer a close crop). <see cref="ComposePipeline"/> uses it, when given one, instead
+/// of refusing a close crop, and then composes the extended photo; see <see cref="Generation.ProviderCropExtender"/>.
 /// </summary>
 public interface ICloseCropExtender
 {
-    /// <summary>A short name for the report and provenance, e.g. "fal:outpaint".</summary>
+    /// <summary>A short name for the report and provenance, e.g. "gemini:gemini-3.1-flash-image".</summary>
     string Name { get; }
 
-    /// <summary>The extended photo, or null when it could not be made (the crop is then refused).</summary>
-    Task<RgbaImage?> ExtendAsync(RgbaImage closeCrop, DetectedFace face, CancellationToken ct);
+    Task<CropExtension> ExtendAsync(RgbaImage closeCrop, DetectedFace face, CancellationToken ct);
 }

@@ -16,7 +16,7 @@ namespace Likeness.Server.Jobs.Kinds;
 /// </summary>
 public sealed record ComposeInput(Guid PersonAssetId, Guid? SceneAssetId = null, string? Background = null, string? Placement = null,
     double? FaceWidth = null, float? Harmonize = null, string? Export = null, string? Matting = null, string? Folder = null,
-    bool AllowCrop = false, bool Force = false);
+    bool AllowCrop = false, bool Force = false, bool ExtendCrops = true);
 
 public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
 {
@@ -59,7 +59,11 @@ public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobK
     }.ToOptions();
 }
 
-public sealed class ComposeStep(VisionEngine engine) : IJobStepHandler
+/// <remarks>
+/// With a provider configured and `extendCrops` (default true), a close face crop is extended to head and shoulders
+/// through the likeness gate first (paid; the cost is the step's); without one it is refused with the reason.
+/// </remarks>
+public sealed class ComposeStep(VisionEngine engine, GatedJobGeneration generation) : IJobStepHandler
 {
     public string Kind => ComposeKind.Name;
     public string Name => "compose";
@@ -73,14 +77,22 @@ public sealed class ComposeStep(VisionEngine engine) : IJobStepHandler
         var progress = new Progress<PipelineProgress>(p => context.Progress.Report(p.Fraction));
         ComposeResult result;
         // A refusal (close crop, ghost matte, unverified person) fails the job with its reason; nothing is stored.
-        try { result = await new ComposePipeline(engine).ComposeAsync(person, scene, background, ComposeKind.ToOptions(input), progress, ct); }
+        ICloseCropExtender? extender = null;
+        if (input.ExtendCrops && !input.AllowCrop && generation.NoProviderProblem("extending a close crop") is null)
+        {
+            var (generator, gate, generationContext) = await generation.ForStepAsync(context, null, ct);
+            extender = new Likeness.Pipelines.Generation.ProviderCropExtender(engine, generator, gate, generationContext);
+        }
+        var started = DateTime.UtcNow;
+        try { result = await new ComposePipeline(engine, extender).ComposeAsync(person, scene, background, ComposeKind.ToOptions(input), progress, ct); }
         catch (LikenessException e) { throw new PermanentJobException(e.Message); }
 
         var png = ImageCodec.Encode(result.Image, ImageFormat.Png, new EncodeOptions { Metadata = result.Provenance.ToMetadata(ImageFormat.Png), FastPngCompression = true });
         var name = Path.GetFileNameWithoutExtension(person.Name) + "-composite.png";
         var id = await context.Artifacts.SaveAssetAsync(new MemoryStream(png),
             new NewJobAsset("SCENE_IMAGE", input.Folder ?? "composites", name, "image/png", result.Image.Width, result.Image.Height), ct);
-        return new JobStepResult(JsonSerializer.SerializeToElement(result.Report, Json.Options), [id]);
+        return new JobStepResult(JsonSerializer.SerializeToElement(result.Report, Json.Options), [id],
+            extender is null ? 0 : await generation.CostAsync(context.StepId, started, CancellationToken.None));
     }
 
     static async Task<EncodedImage> LoadAsync(JobStepContext context, Guid assetId, CancellationToken ct)
