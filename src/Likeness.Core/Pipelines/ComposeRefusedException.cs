@@ -15,6 +15,8 @@ public enum ComposeRefusal
     Unverified,
     /// <summary>The photo has too few pixels for the output size.</summary>
     TooSmall,
+    /// <summary>The photo shows several people of similar size; the matte would carry all of them into the scene.</summary>
+    SeveralPeople,
 }
 
 /// <summary>A result that would be wrong was not produced; the message names the cause and the fix.</summary>

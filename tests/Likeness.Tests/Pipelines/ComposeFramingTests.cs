@@ -139,4 +139,31 @@ public class ComposeFramingTests(ITestOutputHelper output)
         Assert.Equal(ComposeRefusal.NoFace, e.Reason);
         Assert.Contains("no face found", e.Message);
     }
+
+    [SkippableTheory]
+    [InlineData("portraits/3ddfa_v2/trump_hillary.jpg")]
+    [InlineData("portraits/dlib/bald_guys.jpg")]
+    [InlineData("identity/george_clooney/img40.jpg")] // the fast matte keeps the photographers behind him
+    public async Task A_photo_whose_matte_holds_other_people_is_refused_and_written_only_with_force(string photo)
+    {
+        var engine = Full();
+        var person = Engine.Shared(photo);
+        var e = await Assert.ThrowsAsync<ComposeRefusedException>(() => ComposeAsync(engine, person));
+        output.WriteLine(e.Message);
+        Assert.Equal(ComposeRefusal.SeveralPeople, e.Reason);
+        Assert.Contains("people and the matte keeps them all", e.Message);
+        Assert.Contains("crop the photo to the one person", e.Message);
+
+        var forced = await ComposeAsync(engine, person, new ComposeOptions { Force = true });
+        Assert.Contains(forced.Report.Warnings, w => w.Contains("people are in the matte"));
+    }
+
+    [SkippableFact]
+    public async Task A_bystander_the_matte_leaves_out_does_not_stop_the_compose()
+    {
+        var engine = Full();
+        var result = await ComposeAsync(engine, Engine.Shared("identity/jack_dorsey/img59.jpg")); // a second face at the left edge, outside the matte
+        Assert.DoesNotContain(result.Report.Warnings, w => w.Contains("people"));
+        Assert.True(result.Report.IdentitySimilarity >= 0.41, "the composite is verified as the same person");
+    }
 }

@@ -18,6 +18,8 @@ public sealed record ComposeResult(RgbaImage Image, FloatPlane PersonMask, Compo
 /// </summary>
 public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cropExtender = null)
 {
+    /// <summary>A second face at least this large (area, relative to the dominant one) is a second person in the photo.</summary>
+    public const double SecondPersonRatio = 0.25;
     /// <summary>Everything measured on the way, for the report.</summary>
     sealed class Run(EncodedImage person, ComposeOptions options)
     {
@@ -26,6 +28,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         public StageClock Clock { get; } = new();
         public List<string> Warnings { get; } = [];
         public DetectedFace? Face;
+        public IReadOnlyList<DetectedFace> OtherFaces = [];
         public FramingResult? Framing;
         public string? ExtendedBy;
         public CheckedMatte Matte = null!;
@@ -55,6 +58,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         if (run.Matte.Result.PersonBounds is null)
             throw new ComposeRefusedException(ComposeRefusal.NoPerson, $"{person.Name}: the matte found no person in the photo: use a photo where the person is clearly visible against the background");
         if (run.Matte.Fallback is { } fallback) run.Warnings.Add($"{person.Name}: {fallback}");
+        RefuseOtherPeople(run);
         if (run.Face is not null && run.Framing?.Framing != PhotoFraming.CloseCrop)
             run.Framing = FramingClassifier.Classify(run.Face.Box, run.Matte.Result);
 
@@ -82,7 +86,9 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
     async Task<RgbaImage> KnowThePhotoAsync(Run run, RgbaImage photo, CancellationToken ct)
     {
         var name = run.Person.Name;
-        run.Face = await run.Clock.TimeAsync("detect", () => engine.DominantFaceAsync(photo, ct));
+        var faces = await run.Clock.TimeAsync("detect", () => engine.Detector.DetectAsync(photo, ct: ct));
+        run.Face = faces.Count == 0 ? null : faces[0];
+        run.OtherFaces = faces.Skip(1).ToList();
         if (run.Face is null)
         {
             if (!run.Options.Force)
@@ -102,7 +108,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
                 && FramingClassifier.Classify(extended.Width, extended.Height, face.Box) is { Framing: not PhotoFraming.CloseCrop } framing)
             {
                 var crop = run.Framing.CutDescription;
-                (run.Face, run.Framing, run.ExtendedBy) = (face, framing, cropExtender.Name);
+                (run.Face, run.Framing, run.ExtendedBy, run.OtherFaces) = (face, framing, cropExtender.Name, []);
                 run.Warnings.Add($"{name}: a close face crop ({crop}); extended to {framing.Name} by {cropExtender.Name} (about ${extension.EstimatedUsd:0.000}), the extension passed the likeness gate");
                 return extended;
             }
@@ -117,6 +123,33 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
                     : $"(extending it through {cropExtender!.Name} failed: {extensionFailure}; --allow-crop places the crop as it is)"));
         run.Warnings.Add($"{name}: a close face crop ({cut}) placed as it is (--allow-crop): the cut edges will show in the scene");
         return photo;
+    }
+
+    /// <summary>
+    /// A matte keeps every salient person, so another face that the matte covers would be pasted into the scene too
+    /// (a couple, a group, a collage). Faces the matte leaves out (a blurred bystander) do not matter.
+    /// </summary>
+    static void RefuseOtherPeople(Run run)
+    {
+        var alpha = run.Matte.Result.Alpha;
+        int inMatte = run.OtherFaces.Count(f => MeanAlpha(alpha, f.Box) >= 0.5);
+        if (inMatte == 0) return;
+        var name = run.Person.Name;
+        if (!run.Options.Force)
+            throw new ComposeRefusedException(ComposeRefusal.SeveralPeople,
+                $"{name}: the photo shows {inMatte + 1} people and the matte keeps them all, so they would all be pasted into the scene; " +
+                "crop the photo to the one person, or use a photo of them alone (--force composes it as it is)");
+        run.Warnings.Add($"{name}: {inMatte + 1} people are in the matte; composed as it is (--force)");
+    }
+
+    static double MeanAlpha(FloatPlane alpha, Likeness.Vision.BoxF box)
+    {
+        int x0 = Math.Clamp((int)box.X, 0, alpha.Width - 1), x1 = Math.Clamp((int)Math.Ceiling(box.Right), x0 + 1, alpha.Width);
+        int y0 = Math.Clamp((int)box.Y, 0, alpha.Height - 1), y1 = Math.Clamp((int)Math.Ceiling(box.Bottom), y0 + 1, alpha.Height);
+        double sum = 0;
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) sum += alpha[x, y];
+        return sum / ((x1 - x0) * (y1 - y0));
     }
 
     (RgbaImage Output, FloatPlane Mask) PlaceInScene(Run run, RgbaImage personImage, RgbaImage sceneImage)
