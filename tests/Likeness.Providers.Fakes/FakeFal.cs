@@ -35,6 +35,11 @@ public sealed class FakeFal : IAsyncDisposable
     public List<string> Script { get; set; } = ["IN_QUEUE:2", "IN_QUEUE:1", "IN_PROGRESS", "COMPLETED"];
     /// <summary>Overrides the result JSON (e.g. nsfw flags or errors); {files} becomes the file base URL.</summary>
     public string? ResultOverride { get; set; }
+    /// <summary>
+    /// Images chosen by the test, one per image job in submit order (real photos, so the gates judge real pixels);
+    /// empty = the canned 64x48 PNG.
+    /// </summary>
+    public Queue<byte[]> ImageReplies { get; } = new();
     /// <summary>Host put in status_url etc.; a foreign host tests that our key is never sent there.</summary>
     public string? QueueUrlHost { get; set; }
     public bool EchoKeyInErrors { get; set; }
@@ -65,6 +70,7 @@ public sealed class FakeFal : IAsyncDisposable
         public int Polls;
         public bool Canceled;
         public string? ForcedStatus;
+        public string? ReplyFile;
     }
 
     async Task HandleAsync(HttpContext context, RecordedRequest request)
@@ -106,7 +112,7 @@ public sealed class FakeFal : IAsyncDisposable
             var model = path.Trim('/');
             var id = $"req-{Interlocked.Increment(ref _next):D4}";
             var webhook = context.Request.Query["fal_webhook"].ToString();
-            _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null };
+            _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null, ReplyFile = NextReply(id, model) };
             var app = string.Join('/', model.Split('/').Take(2));
             var host = QueueUrlHost ?? Server.Root;
             await Json(context, 200, $$"""
@@ -138,7 +144,7 @@ public sealed class FakeFal : IAsyncDisposable
                 await Json(context, code, body);
                 return;
             }
-            await Json(context, 200, (ResultOverride ?? ResultFor(job.Model)).Replace("{files}", FilesBase));
+            await Json(context, 200, (ResultOverride ?? (job.ReplyFile is { } reply ? ReplyResult(reply) : ResultFor(job.Model))).Replace("{files}", FilesBase));
         }
     }
 
@@ -197,6 +203,26 @@ public sealed class FakeFal : IAsyncDisposable
             _ => $"{{\"status\": \"{parts[0]}\", \"logs\": [], \"metrics\": {{\"inference_time\": 2.5}}, {urls}}}",
         };
     }
+
+    string? NextReply(string id, string model)
+    {
+        if (model.Contains("training", StringComparison.Ordinal) || model.Contains("birefnet", StringComparison.Ordinal)) return null;
+        lock (ImageReplies)
+        {
+            if (!ImageReplies.TryDequeue(out var bytes)) return null;
+            var name = $"reply-{id}" + (FakeReply.MimeType(bytes) == "image/jpeg" ? ".jpg" : ".png");
+            Files.Put(name, bytes, FakeReply.MimeType(bytes));
+            return name;
+        }
+    }
+
+    string ReplyResult(string file)
+    {
+        var info = Likeness.Imaging.Codecs.ImageCodec.Identify(File(file));
+        return $$"""{"images": [{"url": "{files}/{{file}}", "width": {{info.Width}}, "height": {{info.Height}}, "content_type": "{{(file.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "image/png")}}"}], "seed": 7, "has_nsfw_concepts": [false], "prompt": "p"}""";
+    }
+
+    byte[] File(string name) => Files.Get(name);
 
     static string ResultFor(string model) => model switch
     {

@@ -11,6 +11,7 @@ public sealed class FileHost
 
     public void Put(string name, byte[] bytes, string contentType = "image/png") => _files[name] = (bytes, contentType);
     public void Expire(string name) => _expired[name] = true;
+    public byte[] Get(string name) => _files[name].Bytes;
 
     public async Task<bool> TryServeAsync(HttpContext context, string path)
     {

@@ -30,9 +30,10 @@ public static class TestFiles
         return png.ToArray();
     }
 
+    /// <summary>A minimal real safetensors file: one 2x2 float32 tensor (a LoRA's down weight) and metadata.</summary>
     public static byte[] Safetensors()
     {
-        var header = Encoding.UTF8.GetBytes("{\"__metadata__\":{\"format\":\"pt\"}}");
+        var header = Encoding.UTF8.GetBytes("{\"__metadata__\":{\"format\":\"pt\"},\"lora_unet_down.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}");
         var file = new byte[8 + header.Length + 16];
         BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
         header.CopyTo(file, 8);

@@ -45,4 +45,5 @@ public interface IJobArtifacts
 
 public sealed record JobAssetInfo(Guid Id, string Type, string Folder, string Name, string Sha256, string MediaType, long Size, int? Width, int? Height);
 
-public sealed record NewJobAsset(string Type, string Folder, string Name, string MediaType, int? Width = null, int? Height = null);
+/// <param name="IdentityId">Set when the asset is derived from an identity (generated images, LoRA weights): it is erased with the identity.</param>
+public sealed record NewJobAsset(string Type, string Folder, string Name, string MediaType, int? Width = null, int? Height = null, Guid? IdentityId = null);

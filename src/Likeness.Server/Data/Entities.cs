@@ -83,6 +83,36 @@ public sealed class IdentityView
     public DateTime CreatedAt { get; set; }
 }
 
+public enum LoraStatus { Training, Ready, Failed, Canceled }
+
+/// <summary>
+/// One trained version of an identity's LoRA. Ready only when the weights were downloaded, verified as safetensors
+/// and stored (<see cref="AssetId"/>); the current LoRA is the newest ready version, so a failed or canceled
+/// training leaves the previous one in force. <see cref="PanelJson"/> holds its test-panel results.
+/// </summary>
+public sealed class IdentityLora
+{
+    public Guid Id { get; set; }
+    public Guid IdentityId { get; set; }
+    public int Version { get; set; }
+    public LoraStatus Status { get; set; }
+    public string? StatusReason { get; set; }
+    public required string TriggerWord { get; set; }
+    public int Steps { get; set; }
+    public int Photos { get; set; }
+    public string? Provider { get; set; }
+    public string? Model { get; set; }
+    /// <summary>The provider's URL of the weights (what generation passes back as the LoRA path).</summary>
+    public string? SourceUrl { get; set; }
+    public Guid? AssetId { get; set; }
+    public long? SizeBytes { get; set; }
+    public decimal EstimatedUsd { get; set; }
+    public Guid? JobId { get; set; }
+    public string? PanelJson { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
 public enum AssetType { Headshot, Background, SceneImage, LoraModel, TrainingVideo, VoiceSample, SoundEffect }
 
 public sealed class Asset

@@ -11,6 +11,7 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
     public DbSet<Identity> Identities => Set<Identity>();
     public DbSet<IdentityPhoto> IdentityPhotos => Set<IdentityPhoto>();
     public DbSet<IdentityView> IdentityViews => Set<IdentityView>();
+    public DbSet<IdentityLora> IdentityLoras => Set<IdentityLora>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Scene> Scenes => Set<Scene>();
     public DbSet<Job> Jobs => Set<Job>();
@@ -27,6 +28,7 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
         conventions.Properties<DateTime?>().HaveConversion<UtcConverter>();
         conventions.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<IdentityStatus>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<LoraStatus>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<AssetType>().HaveConversion<string>().HaveMaxLength(24);
         conventions.Properties<CompositeMode>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<DeliveryStatus>().HaveConversion<string>().HaveMaxLength(16);
@@ -48,6 +50,9 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
         model.Entity<Identity>().HasMany(i => i.Views).WithOne().HasForeignKey(v => v.IdentityId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<IdentityPhoto>().HasIndex(p => p.BlobSha256);
         model.Entity<IdentityView>().HasIndex(v => v.BlobSha256);
+        model.Entity<IdentityLora>().HasIndex(l => new { l.IdentityId, l.Version }).IsUnique();
+        model.Entity<IdentityLora>().HasOne<Identity>().WithMany().HasForeignKey(l => l.IdentityId).OnDelete(DeleteBehavior.Cascade);
+        model.Entity<IdentityLora>().Property(l => l.EstimatedUsd).HasPrecision(18, 6);
 
         model.Entity<Asset>().HasIndex(a => new { a.OwnerId, a.Folder });
         model.Entity<Asset>().HasIndex(a => a.BlobSha256);

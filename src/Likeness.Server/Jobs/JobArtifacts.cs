@@ -38,7 +38,7 @@ sealed class JobArtifacts(IDbContextFactory<LikenessDb> dbFactory, IBlobStore bl
         db.Assets.Add(new Asset
         {
             Id = id, OwnerId = ownerId, Type = type, Folder = asset.Folder, Name = asset.Name, BlobSha256 = blob.Sha256,
-            MediaType = asset.MediaType, Size = blob.Size, Width = asset.Width, Height = asset.Height, SourceJobId = jobId, CreatedAt = DateTime.UtcNow,
+            MediaType = asset.MediaType, Size = blob.Size, Width = asset.Width, Height = asset.Height, IdentityId = asset.IdentityId, SourceJobId = jobId, CreatedAt = DateTime.UtcNow,
         });
         await db.SaveChangesAsync(ct);
         return id;

@@ -37,6 +37,10 @@ public static class ProvidersSetup
         services.AddSingleton<IJobStepHandler, CinematicStillStep>();
         services.AddSingleton<IJobStepHandler, CinematicPortraitStep>();
         services.AddSingleton<IJobStepHandler, CinematicFinalStep>();
+        services.AddSingleton<IJobKind, IdentityLoraKind>();
+        services.AddSingleton<IJobStepHandler, IdentityLoraTrainStep>();
+        services.AddSingleton<IJobKind, IdentityPanelKind>();
+        services.AddSingleton<IJobStepHandler, IdentityPanelStep>();
         return services;
     }
 

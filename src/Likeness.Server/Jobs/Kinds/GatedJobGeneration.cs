@@ -59,9 +59,10 @@ public sealed class GatedJobGeneration(IGenerationService service, IOutputStore 
 
     public string? NoProviderProblem(string what) => NoProviderProblem(providers, what);
 
-    public static async Task<Guid> SaveImageAsync(JobStepContext step, RgbaImage image, string folder, string name, Likeness.Compositing.ProvenanceRecord provenance, CancellationToken ct)
+    public static async Task<Guid> SaveImageAsync(JobStepContext step, RgbaImage image, string folder, string name, Likeness.Compositing.ProvenanceRecord provenance,
+        Guid? identityId, CancellationToken ct)
     {
         var png = ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true, Metadata = provenance.ToMetadata(ImageFormat.Png) });
-        return await step.Artifacts.SaveAssetAsync(new MemoryStream(png), new NewJobAsset("SCENE_IMAGE", folder, name, "image/png", image.Width, image.Height), ct);
+        return await step.Artifacts.SaveAssetAsync(new MemoryStream(png), new NewJobAsset("SCENE_IMAGE", folder, name, "image/png", image.Width, image.Height, identityId), ct);
     }
 }

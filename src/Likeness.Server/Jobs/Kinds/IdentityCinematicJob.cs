@@ -78,7 +78,8 @@ public abstract class CinematicStepBase(VisionEngine engine, IDbContextFactory<L
     protected static async Task<CinematicStepOutput> StoreAsync(JobStepContext context, CinematicStep step, string file, string? description, CancellationToken ct)
     {
         var winner = step.Winner!;
-        var id = await GatedJobGeneration.SaveImageAsync(context, step.Image!, "cinematic", file, GeneratedProvenance.For($"cinematic {step.Name}", winner), ct);
+        var identity = IdentityCinematicKind.Parse(context).IdentityId;
+        var id = await GatedJobGeneration.SaveImageAsync(context, step.Image!, "cinematic", file, GeneratedProvenance.For($"cinematic {step.Name}", winner), identity, ct);
         return new CinematicStepOutput(id, winner.Verdict.Yaw, winner.Verdict.Similarity, AttemptReport.From(step.Attempts), description);
     }
 

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json;
+using Likeness.Pipelines.Lora;
+using Likeness.Providers.Tests.Fakes;
+using Likeness.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Server.Tests;
+
+/// <summary>
+/// The identity LoRA lifecycle and the test panel over real HTTP, with fal.ai played by the loopback fake: training
+/// that succeeds, fails, times out or hands back something that is not weights; panel outputs that are real photos.
+/// </summary>
+public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
+{
+    const string Leo = "identity/leonardo_dicaprio/";
+    readonly ProviderServerFixture server;
+
+    public IdentityLoraTests(ProviderServerFixture server)
+    {
+        this.server = server;
+        server.Fal.Script = ["IN_QUEUE:1", "IN_PROGRESS", "COMPLETED"];
+        server.Fal.ResultOverride = null;
+        server.Fal.ImageReplies.Clear();
+        server.Fal.Files.Put("lora.safetensors", TestFiles.Safetensors(), "application/octet-stream");
+    }
+
+    async Task<Guid> LeoAsync(HttpClient client, int photos = 3)
+    {
+        var id = await client.CreateIdentity("Leo");
+        foreach (var name in new[] { "img35.jpg", "img36.jpg", "img37.jpg" }.Take(photos))
+            await (await client.PostAsync($"/identities/{id}/photos", Http.Photos((name, TestPhotos.Shared(Leo + name))))).Json(HttpStatusCode.Created);
+        return id;
+    }
+
+    async Task<JsonElement> TrainAsync(HttpClient client, Guid identity, object? body = null)
+    {
+        var started = await (await client.PostJson($"/identities/{identity}/lora", body ?? new { })).Json(HttpStatusCode.Accepted);
+        Assert.Equal("identity-lora", started.GetProperty("kind").GetString());
+        return await client.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+    }
+
+    async Task<JsonElement> LoraAsync(HttpClient client, Guid identity) => await (await client.GetAsync($"/identities/{identity}/lora")).Json(HttpStatusCode.OK);
+
+    [SkippableFact]
+    public async Task Training_makes_a_verified_ready_version_and_a_failed_one_leaves_it_in_force()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        var before = await LoraAsync(alice, identity);
+        Assert.Equal("none", before.GetProperty("status").GetString());
+        Assert.Equal(2.0m, before.GetProperty("estimate").GetProperty("estimatedUsd").GetDecimal());
+
+        var job = await TrainAsync(alice, identity);
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var lora = await LoraAsync(alice, identity);
+        Assert.Equal("ready", lora.GetProperty("status").GetString());
+        var current = lora.GetProperty("current");
+        Assert.Equal(1, current.GetProperty("version").GetInt32());
+        Assert.Equal("lk" + identity.ToString("N")[..6], current.GetProperty("triggerWord").GetString());
+        var weights = await (await alice.GetAsync($"/assets/{current.GetProperty("assetId").GetGuid()}/content")).Content.ReadAsByteArrayAsync();
+        Assert.Null(SafetensorsFile.Problem(weights, out var tensors));
+        Assert.Equal(1, tensors);
+        var trigger = current.GetProperty("triggerWord").GetString();
+        var submit = Assert.Single(server.Fal.Jobs.Values, j => j.Model == "fal-ai/flux-lora-fast-training" && j.Input["trigger_word"]!.GetValue<string>() == trigger);
+        var zipUrl = submit.Input["images_data_url"]!.GetValue<string>();
+        Assert.StartsWith(server.Fal.FilesBase, zipUrl); // uploaded to fal storage, not inlined
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(server.Fal.Files.Get(zipUrl[(server.Fal.FilesBase.Length + 1)..]))))
+        {
+            Assert.Equal(3, zip.Entries.Count);
+            Assert.All(zip.Entries, e => Assert.EndsWith(".jpg", e.Name));
+        }
+
+        server.Fal.Script = ["IN_PROGRESS", "COMPLETED:internal_server_error:Training crashed on the worker."];
+        var failed = await TrainAsync(alice, identity);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        lora = await LoraAsync(alice, identity);
+        Assert.Equal("ready", lora.GetProperty("status").GetString()); // the current (ready) version stays in force
+        Assert.Equal(1, lora.GetProperty("current").GetProperty("version").GetInt32());
+        var v2 = lora.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
+        Assert.Equal("failed", v2.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(v2.GetProperty("reason").GetString()));
+    }
+
+    [SkippableFact]
+    public async Task A_weights_file_that_is_not_safetensors_or_a_training_that_times_out_never_becomes_ready()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        server.Fal.Files.Put("lora.safetensors", TestFiles.Png(8, 8), "application/octet-stream");
+        var bad = await TrainAsync(alice, identity);
+        Assert.Equal("failed", bad.GetProperty("status").GetString());
+        Assert.Contains("safetensors", bad.GetProperty("error").GetString());
+
+        server.Fal.Files.Put("lora.safetensors", TestFiles.Safetensors(), "application/octet-stream");
+        server.Fal.Script = ["IN_PROGRESS"]; // never finishes
+        var slow = await TrainAsync(alice, identity, new { deadlineSeconds = 10 });
+        Assert.Equal("failed", slow.GetProperty("status").GetString());
+
+        var lora = await LoraAsync(alice, identity);
+        Assert.Equal("failed", lora.GetProperty("status").GetString());
+        Assert.True(!lora.TryGetProperty("current", out var none) || none.ValueKind == JsonValueKind.Null);
+        Assert.All(lora.GetProperty("versions").EnumerateArray(), v => Assert.Equal("failed", v.GetProperty("status").GetString()));
+        await using var db = server.Db();
+        Assert.DoesNotContain(db.Assets, a => a.IdentityId == identity && a.Type == Likeness.Server.Data.AssetType.LoraModel);
+    }
+
+    [SkippableFact]
+    public async Task Fewer_than_three_photos_is_422_with_the_fix()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice, photos: 2);
+        var problem = await (await alice.PostJson($"/identities/{identity}/lora", new { })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("at least 3 accepted photos", problem.Detail());
+        Assert.Contains("has 2", problem.Detail());
+        var bad = await (await alice.PostJson($"/identities/{identity}/lora", new { triggerWord = "Leo!" })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("triggerWord", bad.Detail());
+    }
+
+    [SkippableFact]
+    public async Task The_panel_runs_five_gated_tests_with_the_lora_and_keeps_the_results_per_version()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        Assert.Equal("succeeded", (await TrainAsync(alice, identity)).GetProperty("status").GetString());
+        // portrait, full body, profile (a front photo: wrong view), lighting, expression (someone else)
+        foreach (var photo in new[] { Leo + "img35.jpg", Leo + "img37.jpg", Leo + "img35.jpg", Leo + "img36.jpg", "identity/angelina_jolie/img11.jpg" })
+            server.Fal.ImageReplies.Enqueue(TestPhotos.Shared(photo));
+
+        var started = await (await alice.PostJson($"/identities/{identity}/panel", new { })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+
+        var panel = await (await alice.GetAsync($"/identities/{identity}/panel?version=1")).Json(HttpStatusCode.OK);
+        var results = panel.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("test").GetString()!);
+        Assert.Equal(["portrait", "full-body", "profile", "lighting", "expression"], results.Keys);
+        Assert.True(results["portrait"].GetProperty("passed").GetBoolean(), results["portrait"].ToString());
+        Assert.True(results["full-body"].GetProperty("passed").GetBoolean(), results["full-body"].ToString());
+        Assert.True(results["lighting"].GetProperty("passed").GetBoolean(), results["lighting"].ToString());
+        Assert.False(results["profile"].GetProperty("passed").GetBoolean());
+        Assert.Contains("wrong view", results["profile"].GetProperty("verdict").GetString());
+        Assert.False(results["expression"].GetProperty("passed").GetBoolean());
+        Assert.Contains("another person", results["expression"].GetProperty("verdict").GetString());
+        Assert.Equal(3, panel.GetProperty("passed").GetInt32());
+        Assert.Equal(5, panel.GetProperty("total").GetInt32());
+
+        var generations = server.Fal.Jobs.Values.Where(j => j.Model == "fal-ai/flux-lora").ToList();
+        Assert.Equal(5, generations.Count);
+        var current = (await LoraAsync(alice, identity)).GetProperty("current");
+        Assert.All(generations, g =>
+        {
+            Assert.Contains(current.GetProperty("triggerWord").GetString()!, g.Input["prompt"]!.GetValue<string>());
+            Assert.Equal(0.8, g.Input["loras"]![0]!["scale"]!.GetValue<double>());
+        });
+        await (await alice.GetAsync($"/identities/{identity}/panel?version=2")).Problem(HttpStatusCode.NotFound);
+    }
+}
