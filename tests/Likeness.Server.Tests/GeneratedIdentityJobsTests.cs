@@ -21,6 +21,8 @@ public sealed class GeneratedIdentityJobsTests : IClassFixture<ProviderServerFix
     public GeneratedIdentityJobsTests(ProviderServerFixture server)
     {
         this.server = server;
+        server.Fal.Script = ["COMPLETED"];
+        server.Fal.ImageReplies.Clear();
         server.Gemini.Replies.Clear();
         server.Gemini.Faults.Clear("gemini-3.1-flash-image");
     }
@@ -156,5 +158,63 @@ public sealed class GeneratedIdentityJobsTests : IClassFixture<ProviderServerFix
         var failed = await alice.WaitForJob(refused.Id(), TimeSpan.FromMinutes(3));
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains("close face crop", failed.GetProperty("error").GetString());
+    }
+
+    async Task<JsonElement> RenderSceneAsync(HttpClient alice, Guid identity, string mode)
+    {
+        var background = (await alice.UploadAsset(TestPhotos.Sample("rocket.jpg"), type: "BACKGROUND", name: "rocket.jpg")).Id();
+        var scene = (await (await alice.PostJson("/scenes", new
+        {
+            name = $"Launch {mode}", compositeMode = mode, backgroundAssetId = background, identityId = identity,
+            prompt = "The person standing in front of the launch pad at dusk.", wardrobe = "a dark navy suit", pose = "arms crossed",
+        })).Json(HttpStatusCode.Created)).Id();
+        var started = await (await alice.PostJson($"/scenes/{scene}/render", new { matting = "fast" })).Json(HttpStatusCode.Accepted);
+        return await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+    }
+
+    [SkippableFact]
+    public async Task An_inpainted_scene_that_passes_the_gate_is_delivered_with_the_scene_fields_in_the_prompt()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        server.Fal.ImageReplies.Enqueue(TestPhotos.Shared(Leo + "img35.jpg"));
+
+        var job = await RenderSceneAsync(alice, identity, "inpaint");
+
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var output = job.GetProperty("steps")[0].GetProperty("output");
+        Assert.Equal("inpaint", output.GetProperty("method").GetString());
+        Assert.True(output.GetProperty("attempts")[0].GetProperty("passed").GetBoolean());
+        var call = server.Fal.Jobs.Values.Last(j => j.Model == "fal-ai/flux-lora/inpainting");
+        var prompt = call.Input["prompt"]!.GetValue<string>();
+        Assert.Contains("launch pad at dusk", prompt);
+        Assert.Contains("Wearing a dark navy suit", prompt);
+        Assert.Contains("arms crossed", prompt);
+        Assert.NotNull(call.Input["mask_url"]);
+        var asset = job.GetProperty("steps")[0].GetProperty("outputAssetIds")[0].GetGuid();
+        var provenance = ProvenanceRecord.Read(await (await alice.GetAsync($"/assets/{asset}/content")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(ProvenanceRecord.GeneratedSourceType, provenance!.SourceType);
+        await using var db = server.Db();
+        Assert.Equal(identity, (await db.Assets.SingleAsync(a => a.Id == asset)).IdentityId);
+    }
+
+    [SkippableFact]
+    public async Task A_generated_scene_that_never_passes_falls_back_to_the_local_overlay_and_says_so()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        for (int i = 0; i < 3; i++) Reply(TestPhotos.Shared("identity/angelina_jolie/img11.jpg"));
+
+        var job = await RenderSceneAsync(alice, identity, "generate");
+
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var output = job.GetProperty("steps")[0].GetProperty("output");
+        Assert.Equal("overlay", output.GetProperty("method").GetString());
+        Assert.Contains("local overlay was delivered", output.GetProperty("fallback").GetString());
+        Assert.Contains("another person", output.GetProperty("fallback").GetString());
+        Assert.Equal(3, output.GetProperty("attempts").GetArrayLength());
+        var edits = server.Gemini.GenerateCalls.TakeLast(3).ToList();
+        Assert.All(edits, c => Assert.Contains("Place the person from the reference photos into this scene", FakeGemini.PromptOf(c)));
+        Assert.All(edits, c => Assert.Equal(1 + 3, FakeGemini.ImagesIn(c)));
     }
 }

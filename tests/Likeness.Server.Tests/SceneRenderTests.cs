@@ -96,9 +96,10 @@ public sealed class SceneRenderTests(ServerFixture server)
 
         var inpaint = await SceneAsync(alice, new { name = "Inpaint", compositeMode = "inpaint", backgroundAssetId = background, headshotAssetId = headshot });
         var provider = await (await alice.PostJson($"/scenes/{inpaint}/render", new { })).Problem(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("renders through a cloud image provider", provider.Detail());
+        Assert.Contains("compositeMode 'inpaint' needs a cloud provider and none is configured", provider.Detail());
+        Assert.Contains("GEMINI_API_KEY", provider.Detail());
         var generate = await SceneAsync(alice, new { name = "Generate", compositeMode = "generate", backgroundAssetId = background });
-        Assert.Contains("'generate' renders through a cloud image provider", (await (await alice.PostJson($"/scenes/{generate}/render", new { })).Problem(HttpStatusCode.UnprocessableEntity)).Detail());
+        Assert.Contains("compositeMode 'generate' needs a cloud provider", (await (await alice.PostJson($"/scenes/{generate}/render", new { })).Problem(HttpStatusCode.UnprocessableEntity)).Detail());
 
         var noBackground = await SceneAsync(alice, new { name = "Empty", headshotAssetId = headshot });
         Assert.Contains("set backgroundAssetId", (await (await alice.PostJson($"/scenes/{noBackground}/render", new { })).Problem(HttpStatusCode.UnprocessableEntity)).Detail());

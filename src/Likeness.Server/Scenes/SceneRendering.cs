@@ -9,17 +9,16 @@ namespace Likeness.Server.Scenes;
 public static class SceneRendering
 {
     /// <summary>Null when the scene can be rendered here; otherwise what to change, addressed to the user.</summary>
-    public static async Task<string?> ProblemAsync(Scene scene, LikenessDb db, CancellationToken ct)
+    public static async Task<string?> ProblemAsync(Scene scene, LikenessDb db, IEnumerable<Likeness.Providers.IGenerativeProvider> providers, CancellationToken ct)
     {
-        if (scene.CompositeMode is CompositeMode.Inpaint or CompositeMode.Generate)
-            return $"compositeMode '{Wire(scene.CompositeMode)}' renders through a cloud image provider with likeness checks, and scenes cannot be rendered that way yet. " +
-                   $"Set compositeMode to 'overlay' to compose the person locally, or 'none' to export the background alone (PUT /scenes/{scene.Id}); " +
-                   "provider operations themselves (inpaint, image edit, text-to-image) run as `generate` jobs (POST /jobs).";
+        if (scene.CompositeMode is CompositeMode.Inpaint or CompositeMode.Generate
+            && Likeness.Server.Jobs.Kinds.GatedJobGeneration.NoProviderProblem(providers, $"compositeMode '{Wire(scene.CompositeMode)}'") is { } noProvider)
+            return noProvider + $" Or set compositeMode to 'overlay' to compose the person locally (PUT /scenes/{scene.Id}).";
         if (scene.BackgroundAssetId is null)
             return $"The scene has no background: set backgroundAssetId to one of your BACKGROUND assets (PUT /scenes/{scene.Id}).";
         if (scene.ExportPreset is { } preset && !ExportPresets.All.ContainsKey(preset))
             return $"The scene's export preset '{preset}' is not known; set exportPreset to one of {string.Join(", ", ExportPresets.All.Keys)} or null.";
-        if (scene.CompositeMode != CompositeMode.Overlay) return null;
+        if (scene.CompositeMode == CompositeMode.None) return null;
         if (scene.HeadshotAssetId is null && scene.IdentityId is null)
             return $"The scene has no person: set headshotAssetId to one of your HEADSHOT assets or identityId to an identity with accepted photos (PUT /scenes/{scene.Id}).";
         if (scene.IdentityId is { } identity && await IdentityPortrait.FindAsync(db, identity, ct) is null)

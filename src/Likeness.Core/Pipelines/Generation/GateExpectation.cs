@@ -21,6 +21,8 @@ public sealed record GateExpectation(FaceView? View, GateFraming Framing)
 {
     public float? MatchYaw { get; init; }
     public float YawTolerance { get; init; } = 10;
+    /// <summary>With <see cref="GateFraming.Any"/>: the face box must be at least this share of the frame width (a person placed into a scene).</summary>
+    public double? MinFaceWidth { get; init; }
 
     public static GateExpectation ForView(FaceView view) => new(view, GateFraming.View);
     public static GateExpectation Cinematic(FaceView? view = null) => new(view, GateFraming.Cinematic);

@@ -90,7 +90,7 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
         double faceHeight = face.Box.Height * (1 + ViewsPipeline.SkullAboveBox);
         double heightFraction = faceHeight / image.Height, widthFraction = face.Box.Width / image.Width;
         verdict = verdict with { FaceHeightFraction = Math.Round(heightFraction, 3), FaceWidthFraction = Math.Round(widthFraction, 3) };
-        if (Framing(expect.Framing, heightFraction, widthFraction, (image.Height - face.Box.Bottom) / faceHeight) is { } framing)
+        if (Framing(expect, heightFraction, widthFraction, (image.Height - face.Box.Bottom) / faceHeight) is { } framing)
             findings.Add(framing);
         return verdict;
     }
@@ -153,7 +153,7 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
     static bool IsRight(FaceView view) => view is FaceView.ThreeQuarterRight or FaceView.ProfileRight;
     static string Edge(float yaw) => yaw > 0 ? "RIGHT" : "LEFT";
 
-    GateFinding? Framing(GateFraming framing, double heightFraction, double widthFraction, double belowChin) => framing switch
+    GateFinding? Framing(GateExpectation expect, double heightFraction, double widthFraction, double belowChin) => expect.Framing switch
     {
         GateFraming.View when heightFraction < Rules.ViewMinFaceHeight => new(GateChecks.Framing, false, $"face {heightFraction:P0} of height",
             $"the face is too small: {heightFraction:P0} of the frame height (wanted {Rules.ViewMinFaceHeight:P0}-{Rules.ViewMaxFaceHeight:P0})"),
@@ -167,6 +167,9 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
         GateFraming.Cinematic when belowChin < Rules.WaistUpBelowChin => new(GateChecks.Framing, false, $"{belowChin:0.0} face heights below the chin",
             $"not waist-up: the frame ends {belowChin:0.0} face heights below the chin (wanted at least {Rules.WaistUpBelowChin:0.0})"),
         GateFraming.Cinematic => new(GateChecks.Framing, true, $"face {widthFraction:P0} of width, {belowChin:0.0} face heights below the chin"),
+        _ when expect.MinFaceWidth is { } min && widthFraction < min => new(GateChecks.Framing, false, $"face {widthFraction:P0} of width",
+            $"the face is too small to keep the likeness: {widthFraction:P0} of the frame width (at least {min:P0})"),
+        _ when expect.MinFaceWidth is not null => new(GateChecks.Framing, true, $"face {widthFraction:P0} of width"),
         _ => null,
     };
 }

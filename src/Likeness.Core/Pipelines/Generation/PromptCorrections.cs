@@ -60,6 +60,8 @@ public static class PromptCorrections
         GateFraming.Cinematic when verdict.FaceWidthFraction > rules.CinematicMaxFaceWidth =>
             $"Frame wider: a waist-up shot where the face is only about {(rules.CinematicMinFaceWidth + rules.CinematicMaxFaceWidth) / 2:P0} of the image width.",
         GateFraming.Cinematic => "Frame wider: show the person from the waist up, the waist inside the frame.",
+        _ when expect.MinFaceWidth is { } min && verdict.FaceWidthFraction < min =>
+            $"Show the person larger and closer to the camera: the face at least {min:P0} of the image width.",
         _ => "Frame wider: the whole head with space above it and the shoulders inside the image.",
     };
 }

@@ -22,7 +22,7 @@ namespace Likeness.Server.Jobs.Kinds;
 /// </summary>
 public sealed record SceneRenderInput(Guid SceneId, string? Matting = null, string? Folder = null);
 
-public sealed class SceneRenderKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
+public sealed class SceneRenderKind(IDbContextFactory<LikenessDb> dbFactory, IEnumerable<Likeness.Providers.IGenerativeProvider> providers) : IJobKind
 {
     public const string Name = "scene-render";
     public string Kind => Name;
@@ -38,7 +38,7 @@ public sealed class SceneRenderKind(IDbContextFactory<LikenessDb> dbFactory) : I
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var scene = await db.Scenes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == parsed.SceneId && s.OwnerId == owner.UserId, ct);
         if (scene is null) return $"scene {parsed.SceneId} does not exist for this user.";
-        return await SceneRendering.ProblemAsync(scene, db, ct);
+        return await SceneRendering.ProblemAsync(scene, db, providers, ct);
     }
 
     /// <summary>Checks of the request's own fields (shared with POST /scenes/{id}/render).</summary>
@@ -52,12 +52,13 @@ public sealed class SceneRenderKind(IDbContextFactory<LikenessDb> dbFactory) : I
     }
 }
 
-public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs, ILogger<SceneRenderStep> log) : IJobStepHandler
+public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs, GatedJobGeneration generation,
+    IEnumerable<Likeness.Providers.IGenerativeProvider> providers, ILogger<SceneRenderStep> log) : IJobStepHandler
 {
     public string Kind => SceneRenderKind.Name;
     public string Name => "render";
 
-    sealed record Rendered(RgbaImage Image, ProvenanceRecord Provenance, string Person, ComposeReport? Compose);
+    sealed record Rendered(RgbaImage Image, ProvenanceRecord Provenance, string Person, ComposeReport? Compose, ProviderRender? Provider = null);
 
     public async Task<JobStepResult> ExecuteAsync(JobStepContext context, CancellationToken ct)
     {
@@ -65,9 +66,10 @@ public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<Liken
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var scene = await db.Scenes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == input.SceneId && s.OwnerId == context.Owner.UserId, ct)
             ?? throw new PermanentJobException($"Scene {input.SceneId} no longer exists.");
-        if (await SceneRendering.ProblemAsync(scene, db, ct) is { } problem) throw new PermanentJobException(problem);
+        if (await SceneRendering.ProblemAsync(scene, db, providers, ct) is { } problem) throw new PermanentJobException(problem);
 
         var background = await AssetAsync(context, scene.BackgroundAssetId!.Value, ct);
+        var started = DateTime.UtcNow;
         Rendered rendered;
         try
         {
@@ -85,7 +87,7 @@ public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<Liken
         var name = (scene.Name.Length > 190 ? scene.Name[..190] : scene.Name) + ".png";
         var id = await context.Artifacts.SaveAssetAsync(new MemoryStream(png),
             new NewJobAsset("SCENE_IMAGE", input.Folder ?? "renders", name, "image/png", rendered.Image.Width, rendered.Image.Height), ct);
-        if (scene.CompositeMode == CompositeMode.Overlay && scene.IdentityId is { } identity)
+        if (scene.CompositeMode != CompositeMode.None && scene.IdentityId is { } identity)
             await db.Assets.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.IdentityId, identity), ct); // biometric-derived: erased with the identity
         log.LogInformation("Rendered scene {Scene} ({Mode}) as asset {Asset}, {Width}x{Height}", scene.Id, scene.CompositeMode, id, rendered.Image.Width, rendered.Image.Height);
 
@@ -94,8 +96,12 @@ public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<Liken
             sceneId = scene.Id, compositeMode = SceneRendering.Wire(scene.CompositeMode), person = rendered.Person,
             placement = SceneRendering.Position(scene)?.ToString() ?? "auto", export = scene.ExportPreset, width = rendered.Image.Width, height = rendered.Image.Height,
             compose = rendered.Compose,
+            method = rendered.Provider?.Method ?? SceneRendering.Wire(scene.CompositeMode),
+            fallback = rendered.Provider?.Fallback,
+            attempts = rendered.Provider?.Attempts,
         };
-        return new JobStepResult(JsonSerializer.SerializeToElement(report, Json.Options), [id]);
+        return new JobStepResult(JsonSerializer.SerializeToElement(report, Json.Options), [id],
+            rendered.Provider is null ? 0 : await generation.CostAsync(context.StepId, started, CancellationToken.None));
     }
 
     static Rendered BackgroundOnly(Scene scene, EncodedImage background)
@@ -113,6 +119,23 @@ public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<Liken
 
     async Task<Rendered> ComposeAsync(JobStepContext context, LikenessDb db, Scene scene, EncodedImage background, string matting, CancellationToken ct)
     {
+        var (person, source) = await PersonAsync(context, db, scene, ct);
+        if (scene.CompositeMode is CompositeMode.Inpaint or CompositeMode.Generate)
+        {
+            var photos = scene.IdentityId is { } identityId
+                ? (await IdentityPhotoFiles.LoadAsync(dbFactory, blobs, identityId, null, ct)).Select(p => p.Photo).ToList()
+                : [person];
+            var provider = await new ProviderSceneRender(engine, generation).RenderAsync(context, db, scene, background, person, photos, matting, ct);
+            return new Rendered(provider.Image, provider.Provenance, source, null, provider);
+        }
+        var options = new ComposeOptions { Matting = matting, Position = SceneRendering.Position(scene), Export = scene.ExportPreset };
+        var progress = new Progress<PipelineProgress>(p => context.Progress.Report(p.Fraction));
+        var result = await new ComposePipeline(engine).ComposeAsync(person, background, null, options, progress, ct);
+        return new Rendered(result.Image, result.Provenance, source, result.Report);
+    }
+
+    async Task<(EncodedImage Person, string Source)> PersonAsync(JobStepContext context, LikenessDb db, Scene scene, CancellationToken ct)
+    {
         EncodedImage person;
         string source;
         if (scene.HeadshotAssetId is { } headshot)
@@ -129,10 +152,7 @@ public sealed class SceneRenderStep(VisionEngine engine, IDbContextFactory<Liken
             person = new EncodedImage($"identity {identity} {portrait.Description}", await ReadAllAsync(stream, ct));
             source = $"identity {identity} ({portrait.Description})";
         }
-        var options = new ComposeOptions { Matting = matting, Position = SceneRendering.Position(scene), Export = scene.ExportPreset };
-        var progress = new Progress<PipelineProgress>(p => context.Progress.Report(p.Fraction));
-        var result = await new ComposePipeline(engine).ComposeAsync(person, background, null, options, progress, ct);
-        return new Rendered(result.Image, result.Provenance, source, result.Report);
+        return (person, source);
     }
 
     static async Task<EncodedImage> AssetAsync(JobStepContext context, Guid assetId, CancellationToken ct)
