@@ -154,4 +154,32 @@ public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
         });
         await (await alice.GetAsync($"/identities/{identity}/panel?version=2")).Problem(HttpStatusCode.NotFound);
     }
+
+    [SkippableFact]
+    public async Task Erasing_the_identity_removes_its_lora_versions_weights_and_panel_images()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        Assert.Equal("succeeded", (await TrainAsync(alice, identity)).GetProperty("status").GetString());
+        for (int i = 0; i < 5; i++) server.Fal.ImageReplies.Enqueue(TestPhotos.Shared(Leo + "img35.jpg"));
+        var panel = await alice.WaitForJob((await (await alice.PostJson($"/identities/{identity}/panel", new { })).Json(HttpStatusCode.Accepted)).Id(), TimeSpan.FromMinutes(3));
+        Assert.Equal("succeeded", panel.GetProperty("status").GetString());
+        List<(Guid Id, string Sha)> derived;
+        await using (var db = server.Db())
+            derived = (await db.Assets.Where(a => a.IdentityId == identity).ToListAsync()).Select(a => (a.Id, a.BlobSha256)).ToList();
+        Assert.True(derived.Count >= 2, $"weights and panel images are assets of the identity ({derived.Count})");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"/identities/{identity}")).StatusCode);
+
+        await using (var db = server.Db())
+        {
+            Assert.False(await db.IdentityLoras.AnyAsync(l => l.IdentityId == identity));
+            Assert.False(await db.Assets.AnyAsync(a => a.IdentityId == identity));
+        }
+        foreach (var (id, sha) in derived)
+        {
+            await (await alice.GetAsync($"/assets/{id}/content")).Problem(HttpStatusCode.NotFound);
+            Assert.Null(await server.Blobs.OpenReadAsync(sha, default));
+        }
+    }
 }

@@ -17,6 +17,7 @@ public static class CommandCatalog
         yield return ComposeCommand.Create();
         yield return ViewsCommand.Create();
         yield return GenerateCommand.Create();
+        yield return LoraCommand.Create();
         yield return CheckCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return ProvidersCommand.Create();

@@ -50,9 +50,10 @@ internal sealed class GenerationCliOptions
         Directory.CreateDirectory(data);
         var service = ProviderConfiguration.CreateService(configuration, data, logs: StderrLoggerFactory.Instance);
         var gate = new GenerationGate(engine);
-        var generator = new GatedGenerator(service, new FileSystemOutputStore(Path.Combine(data, "outputs")), gate, new GatedGenerationOptions { MaxAttempts = attempts });
+        var outputs = new FileSystemOutputStore(Path.Combine(data, "outputs"));
+        var generator = new GatedGenerator(service, outputs, gate, new GatedGenerationOptions { MaxAttempts = attempts });
         var context = new GenerationContext(Environment.UserName is { Length: > 0 } user ? user : "local", DateTimeOffset.UtcNow.AddMinutes(minutes));
-        return new GenerationSession(service, generator, gate, context);
+        return new GenerationSession(service, generator, gate, context, outputs);
     }
 
     static string DefaultDataDirectory()
@@ -64,7 +65,7 @@ internal sealed class GenerationCliOptions
     }
 }
 
-internal sealed record GenerationSession(GenerationService Service, GatedGenerator Generator, GenerationGate Gate, GenerationContext Context);
+internal sealed record GenerationSession(GenerationService Service, GatedGenerator Generator, GenerationGate Gate, GenerationContext Context, IOutputStore Outputs);
 
 /// <summary>The gate table every generating command prints: one row per attempt.</summary>
 internal static class GateTable
