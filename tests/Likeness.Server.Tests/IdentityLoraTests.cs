@@ -53,6 +53,7 @@ public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
 
         var job = await TrainAsync(alice, identity);
         Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        Assert.Contains("no photo shows the person in profile", job.GetProperty("steps")[0].GetProperty("output").GetProperty("warning").GetString());
         var lora = await LoraAsync(alice, identity);
         Assert.Equal("ready", lora.GetProperty("status").GetString());
         var current = lora.GetProperty("current");

@@ -85,6 +85,7 @@ public static class LoraCommand
             int version = versions.Select(v => v.Version).DefaultIfEmpty().Max() + 1;
             var set = await TrainingSet.BuildAsync(engine, photos, ct);
             foreach (var s in set.Skipped) AnsiConsole.MarkupLine($"[grey]skipped {Markup.Escape(s)}[/]");
+            if (set.Warning is { } warning) AnsiConsole.MarkupLine($"[yellow]warning[/] {Markup.Escape(warning)}");
             var entry = new LoraVersion(version, "training", null, word, parse.GetValue(steps), set.Photos, null, null, null, null, price.UsdPerUnit, DateTime.UtcNow);
             versions.Add(entry);
             Save(dir, versions);

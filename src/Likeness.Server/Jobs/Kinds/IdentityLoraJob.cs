@@ -116,7 +116,7 @@ public sealed class IdentityLoraTrainStep(VisionEngine engine, IDbContextFactory
                     (LoraStatus.Ready, null, result.Provider, result.Model, file.SourceUrl, assetId, bytes.Length, cost);
             });
             log.LogInformation("LoRA v{Version} of identity {Identity} ready: {Tensors} tensors, {Size} bytes", version.Version, input.IdentityId, tensors, bytes.Length);
-            var output = new { version = version.Version, status = "ready", triggerWord = input.TriggerWord, assetId, tensors, sizeBytes = bytes.Length, photos = set.Photos, skipped = set.Skipped, provider = result.Provider, model = result.Model };
+            var output = new { version = version.Version, status = "ready", triggerWord = input.TriggerWord, assetId, tensors, sizeBytes = bytes.Length, photos = set.Photos, skipped = set.Skipped, warning = set.Warning, provider = result.Provider, model = result.Model };
             return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [assetId], cost);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
