@@ -19,7 +19,7 @@ public static class LightWrap
         // Only the person's pixels change, so blurring a window one kernel radius wider than them gives
         // the same values as blurring the whole scene, at a fraction of the cost; the wrap is soft, so wide
         // radii are blurred at a reduced resolution.
-        int margin = (int)MathF.Ceiling(3 * radius + 2 * radius / 3) + 2; // + the reduced-resolution blur's spread
+        int margin = Blur.DownsampledReach(radius);
         var window = box.Inflate(margin, margin).Intersect(new Rect(0, 0, scene.Width, scene.Height));
         var blurredScene = scene.Crop(window).GaussianBlurDownsampled(radius);
         var blurredAlpha = alpha.Crop(window).GaussianBlurDownsampled(radius);

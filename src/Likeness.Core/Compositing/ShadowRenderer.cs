@@ -39,7 +39,7 @@ public static class ShadowRenderer
         var full = new Rect(0, 0, scene.Width, scene.Height);
         var any = PersonLayout.CutoutBoxOf(personAlpha, threshold: 0)!.Value;
         var moved = new Rect(any.X + (int)Math.Floor(dx) - 1, any.Y + (int)Math.Floor(dy) - 1, any.Width + 3, any.Height + 3);
-        int radius = (int)MathF.Ceiling(3 * sigma + 2 * sigma / 3) + 2; // + the reduced-resolution blur's spread
+        int radius = Blur.DownsampledReach(sigma);
         var window = Union(any, moved).Inflate(radius, radius).Intersect(full);
         if (window.IsEmpty) return;
         var shifted = personAlpha.WarpAffine(AffineTransform.Translation(dx - window.X, dy - window.Y), window.Width, window.Height, Imaging.BorderMode.Replicate);

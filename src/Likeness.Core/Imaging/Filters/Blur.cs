@@ -47,6 +47,10 @@ public static class Blur
         return dst;
     }
 
+    /// <summary>How far a <see cref="GaussianBlurDownsampled(FloatPlane, float, float)"/> of <paramref name="sigma"/> reaches:
+    /// 3 sigma, plus the reduced-resolution blur's spread, plus a pixel each side.</summary>
+    public static int DownsampledReach(float sigma) => (int)MathF.Ceiling(3 * sigma + 2 * sigma / 3) + 2;
+
     /// <summary>
     /// A wide Gaussian blur computed at a reduced resolution: area-downscale so the kernel is at most
     /// <paramref name="maxSigma"/> there, blur, and bilinearly scale back. For soft effects (shadows, light wrap)

@@ -145,15 +145,15 @@ public sealed class PhotoCheckPipeline(VisionEngine engine, PhotoCheckRules? rul
 
         if (embeddings.Count >= 2)
         {
-            float threshold = engine.Identity.Settings.Threshold;
-            foreach (var (index, embedding) in embeddings)
+            var set = SamePersonSet.Of(embeddings.Select(e => e.Embedding).ToList(), engine.Identity.Settings.Threshold);
+            for (int k = 0; k < embeddings.Count; k++)
             {
-                var others = IdentityTemplate.FromEmbeddings(embeddings.Where(e => e.Index != index).Select(e => e.Embedding));
-                float sim = others.CosineSimilarity(embedding);
+                var index = embeddings[k].Index;
+                float sim = set.Agreement[k];
                 var r = results[index];
                 results[index] = r with { Measurements = r.Measurements! with { SimilarityToOthers = Math.Round(sim, 3) } };
-                if (sim < threshold)
-                    f.Add(new("same-person", CheckSeverity.Error, $"{r.Photo} does not look like the same person as the others (similarity {sim:0.00} < {threshold:0.00})",
+                if (set.IsOutlier(k))
+                    f.Add(new("same-person", CheckSeverity.Error, $"{r.Photo} does not look like the same person as the others (similarity {sim:0.00} < {set.Threshold:0.00})",
                         $"remove {r.Photo} if it is someone else; otherwise use a clearer photo of the same person", index));
             }
         }

@@ -32,14 +32,12 @@ public sealed record ReferenceSet(IdentityTemplate Template, IReadOnlyList<Image
         }
         if (kept.Count >= 3)
         {
-            float threshold = engine.Identity.Settings.Threshold;
-            var similarities = kept.Select((k, i) => IdentityTemplate.FromEmbeddings(kept.Where((_, j) => j != i).Select(o => o.Embedding)).CosineSimilarity(k.Embedding)).ToList();
-            for (int i = kept.Count - 1; i >= 0; i--)
-                if (similarities[i] < threshold)
-                {
-                    skipped.Add($"{kept[i].Photo.Name}: does not look like the same person as the other photos (similarity {similarities[i]:0.00} < {threshold:0.00}); left out");
-                    kept.RemoveAt(i);
-                }
+            var set = SamePersonSet.Of(kept.Select(k => k.Embedding).ToList(), engine.Identity.Settings.Threshold);
+            foreach (var i in set.Outliers.OrderByDescending(i => i))
+            {
+                skipped.Add(set.Describe(i, kept[i].Photo.Name));
+                kept.RemoveAt(i);
+            }
         }
         if (kept.Count == 0)
             throw new LikenessException("none of the photos has a usable face for the likeness template: " + string.Join("; ", skipped) +

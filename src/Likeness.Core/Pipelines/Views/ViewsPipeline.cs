@@ -7,6 +7,7 @@ using Likeness.Vision.Faces;
 using Likeness.Vision.Faces.Alignment;
 using Likeness.Vision.Faces.Pose;
 using Likeness.Vision.Framing;
+using Likeness.Vision.Identity;
 using Likeness.Pipelines.Check;
 
 namespace Likeness.Pipelines.Views;
@@ -173,18 +174,9 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
         if (candidates.Count < 3 && !keepEmbeddings) return embeddings;
         foreach (var (c, image) in candidates) embeddings.Add(await engine.Identity.EmbedFaceAsync(image, c.Face, ct));
         if (candidates.Count < 3) return embeddings;
-        float threshold = engine.Identity.Settings.Threshold;
-        var outliers = new List<int>();
-        for (int i = 0; i < candidates.Count; i++)
-        {
-            var others = Likeness.Vision.Identity.IdentityTemplate.FromEmbeddings(embeddings.Where((_, k) => k != i));
-            float sim = others.CosineSimilarity(embeddings[i]);
-            if (sim < threshold)
-            {
-                outliers.Add(i);
-                skipped.Add($"{candidates[i].C.Photo}: does not look like the same person as the other photos (similarity {sim:0.00} < {threshold:0.00}); left out");
-            }
-        }
+        var set = SamePersonSet.Of(embeddings, engine.Identity.Settings.Threshold);
+        var outliers = set.Outliers;
+        foreach (var i in outliers) skipped.Add(set.Describe(i, candidates[i].C.Photo));
         foreach (var i in outliers.OrderByDescending(i => i)) { candidates.RemoveAt(i); embeddings.RemoveAt(i); }
         return embeddings;
     }

@@ -64,27 +64,19 @@ public sealed class IdentityViewsAnalyseStep(VisionEngine engine, IDbContextFact
         return new JobStepResult(JsonSerializer.SerializeToElement(analysis, Json.Options));
     }
 
-    /// <summary>Two photos must agree; with three or more, the ones that do not match the others are left out, as long as most agree.</summary>
+    /// <summary>The shared <see cref="SamePersonSet"/> rule: two photos must agree; with three or more, outliers are left out as long as most agree.</summary>
     static List<(Guid Id, string Name, FaceEmbedding Embedding, FaceView View)> SamePerson(
         List<(Guid Id, string Name, FaceEmbedding Embedding, FaceView View)> faces, List<string> skipped, string identityName, float threshold)
     {
-        if (faces.Count == 1) return faces;
-        if (faces.Count == 2)
-        {
-            var similarity = faces[0].Embedding.CosineSimilarity(faces[1].Embedding);
-            if (similarity < threshold)
-                throw new PermanentJobException($"The photos show different people: {faces[0].Name} and {faces[1].Name} do not match (similarity {similarity:0.00} < {threshold:0.00}). " +
-                                                $"Delete the photo that is not '{identityName}' and run views again.");
-            return faces;
-        }
-        var agreement = IdentityTemplate.FromEmbeddings(faces.Select(f => f.Embedding)).MemberAgreement();
-        var kept = faces.Where((_, i) => agreement[i] >= threshold).ToList();
-        if (kept.Count * 2 <= faces.Count)
-            throw new PermanentJobException($"The photos show different people: only {kept.Count} of {faces.Count} match the others (threshold {threshold:0.00}). " +
+        var set = SamePersonSet.Of(faces.Select(f => f.Embedding).ToList(), threshold);
+        if (set.PairDisagrees)
+            throw new PermanentJobException($"The photos show different people: {faces[0].Name} and {faces[1].Name} do not match (similarity {set.Agreement[0]:0.00} < {threshold:0.00}). " +
+                                            $"Delete the photo that is not '{identityName}' and run views again.");
+        if (set.NoMajority)
+            throw new PermanentJobException($"The photos show different people: only {faces.Count - set.Outliers.Count} of {faces.Count} match the others (threshold {threshold:0.00}). " +
                                             $"Keep only photos of '{identityName}' and run views again.");
-        for (var i = 0; i < faces.Count; i++)
-            if (agreement[i] < threshold) skipped.Add($"{faces[i].Name}: does not look like the same person as the other photos (similarity {agreement[i]:0.00} < {threshold:0.00}); left out");
-        return kept;
+        foreach (var i in set.Outliers) skipped.Add(set.Describe(i, faces[i].Name));
+        return faces.Where((_, i) => !set.IsOutlier(i)).ToList();
     }
 
 }

@@ -22,11 +22,7 @@ public sealed class FaceQualityAnalyzer(IFaceLandmarker landmarker, ISkinClothes
     const int ParseSize = 512;
     const float DarkLuma = 10 / 255f, BrightLuma = 245 / 255f;
 
-    /// <summary>ArcFace's 5-point template for 112x112 crops (insightface arcface_dst).</summary>
-    internal static readonly Vector2[] Template =
-    [
-        new(38.2946f, 51.6963f), new(73.5318f, 51.5014f), new(56.0252f, 71.7366f), new(41.5493f, 92.3655f), new(70.7299f, 92.2041f),
-    ];
+    internal static readonly Vector2[] Template = Alignment.ArcFaceTemplate.For(AlignedSize);
 
     /// <summary>Eyes to mouth in template coordinates: inside the face in any view up to three-quarter.</summary>
     const float WindowCenterX = 56, WindowCenterY = 70, WindowWidth = 56, WindowHeight = 60;
