@@ -16,9 +16,9 @@ done
 say() { printf '[install] %s\n' "$*"; }
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo sudo; fi; }
 
-# 1. Debian runtime libraries for the image codecs (and tools the tests use).
+# 1. Debian runtime libraries for the image codecs, SkiaSharp text (libfontconfig1) and tools the tests use.
 missing=()
-for pkg in libturbojpeg0 libpng16-16 libwebp7 ca-certificates; do
+for pkg in libturbojpeg0 libpng16-16 libwebp7 libfontconfig1 ca-certificates; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 command -v npm >/dev/null || missing+=(npm)

@@ -105,32 +105,42 @@ public class DrawingTests
     }
 
     [Fact]
-    public void Text_draws_font_pixels_at_scale()
+    public void Text_is_drawn_in_a_real_font_inside_its_measured_box_in_the_given_colour()
     {
-        // 'I' = top bar of 3, stem of 5, bottom bar of 3.
-        var img = Black(12, 16);
-        img.DrawText("I", 0, 0, White);
-        Assert.Equal(11, Lit(img));
-        Assert.Equal([false, true, true, true, false], Enumerable.Range(0, 5).Select(x => img[x, 0].R > 0).ToArray());
+        var img = Black(200, 60);
+        var red = new Rgba32(255, 0, 0);
+        img.DrawText("Hello, world", 10, 10, red, scale: 2);
+        var (w, h) = TextRenderer.Measure("Hello, world", Draw.TextSize(2));
+        int inside = 0, outside = 0;
+        for (int y = 0; y < img.Height; y++)
+            for (int x = 0; x < img.Width; x++)
+            {
+                if (img[x, y].R == 0) continue;
+                bool inBox = x >= 9 && x <= 10 + w + 1 && y >= 9 && y <= 10 + h + 1;
+                if (inBox) inside++; else outside++;
+                Assert.Equal(0, img[x, y].G); // red on black: only the red channel carries the text
+            }
+        Assert.True(inside > 100, $"{inside} text pixels");
+        Assert.Equal(0, outside);
+        Assert.Contains(Enumerable.Range(0, img.Width * img.Height), i => img[i % img.Width, i / img.Width].R > 128 && img[i % img.Width, i / img.Width].R < 255); // anti-aliased edges
 
-        var big = Black(12, 16);
-        big.DrawText("I", 0, 0, White, scale: 2);
-        Assert.Equal(44, Lit(big));
-
-        big.DrawText("Hello, world! 123", -40, 10, White, scale: 3); // mostly off-image: no exception
+        img.DrawText("Hello, world! 123", -40, 50, red, scale: 3); // mostly off-image: no exception
     }
 
     [Fact]
-    public void Font_covers_printable_ascii_and_measures_text()
+    public void Text_measures_by_length_and_size_and_renders_characters_beyond_ascii()
     {
-        for (char c = '!'; c <= '~'; c++)
+        var (small, smallH) = TextRenderer.Measure("Hi", Draw.TextSize(1));
+        var (big, bigH) = TextRenderer.Measure("Hi", Draw.TextSize(2));
+        var (longer, _) = TextRenderer.Measure("Hi there", Draw.TextSize(1));
+        Assert.True(big > small && bigH > smallH && longer > small);
+        Assert.True(TextRenderer.Measure("ab\nc", 12).Height > TextRenderer.Measure("ab", 12).Height * 1.5);
+
+        foreach (var text in new[] { "é", "–", "ß", "Ж" })
         {
-            bool any = false;
-            for (int y = 0; y < BitmapFont.GlyphHeight; y++)
-                for (int x = 0; x < BitmapFont.GlyphWidth; x++) any |= BitmapFont.IsSet(c, x, y);
-            Assert.True(any, $"glyph '{c}' is blank");
+            var img = Black(40, 40);
+            img.DrawText(text, 5, 5, White, scale: 2);
+            Assert.True(Lit(img) > 5, $"'{text}' drew nothing");
         }
-        Assert.Equal((11, 7), BitmapFont.Measure("Hi"));
-        Assert.Equal((22, 30), BitmapFont.Measure("ab\nc", 2));
     }
 }

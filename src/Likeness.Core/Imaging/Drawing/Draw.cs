@@ -71,31 +71,17 @@ public static class Draw
     public static void FillCircle(this RgbaImage img, Vector2 center, float radius, Rgba32 color, bool antialias = true) =>
         Circle(img, center, radius + 1, color, d => Coverage(radius - d, antialias));
 
-    /// <summary>Draws <paramref name="text"/> with its top-left at (x, y), each font pixel a scale x scale square; '\n' starts a new line.</summary>
-    public static void DrawText(this RgbaImage img, string text, int x, int y, Rgba32 color, int scale = 1)
-    {
-        scale = Math.Max(1, scale);
-        int penX = x, penY = y;
-        foreach (char c in text)
-        {
-            if (c == '\n')
-            {
-                penX = x;
-                penY += BitmapFont.CellHeight * scale;
-                continue;
-            }
-            for (int gy = 0; gy < BitmapFont.GlyphHeight; gy++)
-                for (int gx = 0; gx < BitmapFont.GlyphWidth; gx++)
-                    if (BitmapFont.IsSet(c, gx, gy))
-                        img.FillRectangle(new Rect(penX + gx * scale, penY + gy * scale, scale, scale), color);
-            penX += BitmapFont.CellWidth * scale;
-        }
-    }
+    /// <summary>Font size in pixels for a text <paramref name="scale"/> (1 = small labels, about 9 px).</summary>
+    public static float TextSize(int scale) => 9f * Math.Max(1, scale);
+
+    /// <summary>Draws <paramref name="text"/> with its top-left at (x, y) in DejaVu Sans (<see cref="TextRenderer"/>); '\n' starts a new line.</summary>
+    public static void DrawText(this RgbaImage img, string text, int x, int y, Rgba32 color, int scale = 1) =>
+        TextRenderer.Draw(img, text, x, y, color, TextSize(scale));
 
     /// <summary>Text on a filled box, with <paramref name="padding"/> pixels around it; returns the box drawn.</summary>
     public static Rect DrawLabel(this RgbaImage img, string text, int x, int y, Rgba32 textColor, Rgba32 background, int scale = 1, int padding = 2)
     {
-        var (w, h) = BitmapFont.Measure(text, scale);
+        var (w, h) = TextRenderer.Measure(text, TextSize(scale));
         var box = new Rect(x, y, w + 2 * padding, h + 2 * padding);
         img.FillRectangle(box, background);
         img.DrawText(text, x + padding, y + padding, textColor, scale);
