@@ -24,7 +24,24 @@ public static class BenchSuites
             yield return StageTimer.Measure("codecs", $"{format} encode {size}", iterations, () => ImageCodec.Encode(photo, format),
                 note: $"{encoded.Length / 1024} KiB");
             yield return StageTimer.Measure("codecs", $"{format} decode {size}", iterations, () => ImageCodec.Decode(encoded));
+            // The same work through SkiaSharp, measured beside ours in the same run (issue: adopt Skia's codecs if they match).
+            var skiaFormat = format switch { ImageFormat.Jpeg => SkiaSharp.SKEncodedImageFormat.Jpeg, ImageFormat.Png => SkiaSharp.SKEncodedImageFormat.Png, _ => SkiaSharp.SKEncodedImageFormat.Webp };
+            using var bitmap = SkiaBitmap(photo);
+            yield return StageTimer.Measure("codecs", $"{format} encode {size} (SkiaSharp)", iterations, () => { using var data = bitmap.Encode(skiaFormat, 92); });
+            yield return StageTimer.Measure("codecs", $"{format} decode {size} (SkiaSharp)", iterations, () => { using var decoded = SkiaSharp.SKBitmap.Decode(encoded); });
         }
+        yield return StageTimer.Measure("codecs", $"resize {size} -> half, ours (area)", iterations, () => photo.Resize(photo.Width / 2, photo.Height / 2, ResizeMethod.Area));
+        using var source = SkiaBitmap(photo);
+        var half = new SkiaSharp.SKImageInfo(photo.Width / 2, photo.Height / 2, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul);
+        yield return StageTimer.Measure("codecs", $"resize {size} -> half, SkiaSharp (cubic Mitchell)", iterations,
+            () => { using var r = source.Resize(half, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKCubicResampler.Mitchell)); });
+    }
+
+    static SkiaSharp.SKBitmap SkiaBitmap(RgbaImage photo)
+    {
+        var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(photo.Width, photo.Height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul));
+        photo.Data.AsSpan().CopyTo(bitmap.GetPixelSpan());
+        return bitmap;
     }
 
     /// <summary>Binding overhead: the managed Run call around ORT's native Run, on YuNet at 640x640.</summary>
