@@ -177,10 +177,41 @@ public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
             Assert.False(await db.IdentityLoras.AnyAsync(l => l.IdentityId == identity));
             Assert.False(await db.Assets.AnyAsync(a => a.IdentityId == identity));
         }
+        int erased = 0;
         foreach (var (id, sha) in derived)
         {
             await (await alice.GetAsync($"/assets/{id}/content")).Problem(HttpStatusCode.NotFound);
-            Assert.Null(await server.Blobs.OpenReadAsync(sha, default));
+            await using var db = server.Db();
+            // The fake hands every training the same weights file: a blob another identity's asset still uses must stay.
+            if (await db.Assets.AnyAsync(a => a.BlobSha256 == sha)) continue;
+            await using var left = await server.Blobs.OpenReadAsync(sha, default);
+            Assert.Null(left);
+            erased++;
         }
+        Assert.True(erased >= 5, $"{erased} blobs erased (5 panel images at least)");
+    }
+
+    [SkippableFact]
+    public async Task Generation_for_the_identity_applies_its_current_lora_and_one_training_runs_at_a_time()
+    {
+        var alice = server.Alice();
+        var identity = await LeoAsync(alice);
+        Assert.Equal("succeeded", (await TrainAsync(alice, identity)).GetProperty("status").GetString());
+        var trigger = (await LoraAsync(alice, identity)).GetProperty("current").GetProperty("triggerWord").GetString()!;
+
+        var created = await (await alice.PostJson("/jobs", new { kind = "generate", input = new { operation = "text-to-image", prompt = "on a beach at noon", identityId = identity, loraScale = 0.7 } })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(created.Id());
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var call = Assert.Single(server.Fal.Jobs.Values, j => j.Model == "fal-ai/flux-lora" && j.Input["prompt"]!.GetValue<string>().Contains("on a beach at noon"));
+        Assert.StartsWith($"A photo of {trigger}. on a beach", call.Input["prompt"]!.GetValue<string>());
+        Assert.Equal(0.7, call.Input["loras"]![0]!["scale"]!.GetValue<double>());
+        Assert.Equal($"{server.Fal.FilesBase}/lora.safetensors", call.Input["loras"]![0]!["path"]!.GetValue<string>());
+
+        server.Fal.Script = ["IN_PROGRESS"];
+        var first = await (await alice.PostJson($"/identities/{identity}/lora", new { deadlineSeconds = 10 })).Json(HttpStatusCode.Accepted);
+        var second = await (await alice.PostJson($"/identities/{identity}/lora", new { })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains(first.Id().ToString(), second.Detail());
+        Assert.Equal("failed", (await alice.WaitForJob(first.Id(), TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+        Assert.Equal(1, (await LoraAsync(alice, identity)).GetProperty("current").GetProperty("version").GetInt32());
     }
 }

@@ -2,7 +2,11 @@ using Likeness.Providers;
 
 namespace Likeness.Server.Jobs.Kinds;
 
-/// <summary>Input of the `generate` job: one provider operation; images come from the owner's assets.</summary>
+/// <summary>
+/// Input of the `generate` job: one provider operation; images come from the owner's assets. With `identityId`, the
+/// identity's current LoRA (its newest ready version) is applied at `loraScale` (default 0.8) and its trigger word
+/// starts the prompt.
+/// </summary>
 public sealed record GenerateInput(
     string Operation,
     string? Prompt = null,
@@ -22,7 +26,9 @@ public sealed record GenerateInput(
     string? TrainingZipUrl = null,
     string? TriggerWord = null,
     int? DeadlineSeconds = null,
-    string? Folder = null)
+    string? Folder = null,
+    Guid? IdentityId = null,
+    double? LoraScale = null)
 {
     public static readonly IReadOnlyDictionary<string, GenerationOperation> Operations = new Dictionary<string, GenerationOperation>
     {

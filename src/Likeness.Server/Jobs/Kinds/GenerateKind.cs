@@ -35,6 +35,12 @@ public sealed class GenerateKind(IEnumerable<IGenerativeProvider> providers, IOp
             return "`trainingZipUrl` must be an https URL the provider can download.";
         if (parsed.Loras?.FirstOrDefault(l => !Uri.TryCreate(l.Path, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttps) is { } lora)
             return $"`loras` path '{lora.Path}' must be an https URL of a .safetensors file.";
+        if (parsed.LoraScale is < 0 or > 2) return "`loraScale` must be 0..2.";
+        if (parsed.IdentityId is { } identity)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (!await db.Identities.AnyAsync(i => i.Id == identity && i.OwnerId == owner.UserId, ct)) return $"`identityId` {identity} does not exist for this user.";
+        }
         if (parsed.DeadlineSeconds is { } seconds && (seconds < 10 || seconds > options.Value.MaxDeadline.TotalSeconds))
             return $"`deadlineSeconds` must be 10..{options.Value.MaxDeadline.TotalSeconds:0}.";
         if (await AssetProblemAsync(parsed, owner, ct) is { } assetProblem) return assetProblem;

@@ -27,7 +27,7 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
     public async Task<JobStepResult> ExecuteAsync(JobStepContext context, CancellationToken ct)
     {
         var input = GenerateKind.Parse(context.Input);
-        var request = await BuildRequestAsync(input, context.Artifacts, ct);
+        var request = await WithIdentityLoraAsync(await BuildRequestAsync(input, context.Artifacts, ct), input, context.Owner, ct);
         var deadline = options.Value.DeadlineFor(input);
         using var cutOff = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cutOff.CancelAfter(deadline + options.Value.DeadlineGrace);
@@ -82,6 +82,25 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
         if (input.TrainingAssetIds is { Count: > 0 } photos)
             zip = "data:application/zip;base64," + Convert.ToBase64String(await ZipAsync(photos, artifacts, images, ct));
         return input.ToRequest(id => images[id], zip);
+    }
+
+    /// <summary>The identity's current LoRA and trigger word, when the input names an identity (and the operation generates images).</summary>
+    async Task<GenerationRequest> WithIdentityLoraAsync(GenerationRequest request, GenerateInput input, JobOwner owner, CancellationToken ct)
+    {
+        if (input.IdentityId is not { } identity || request.Operation is not (GenerationOperation.TextToImage or GenerationOperation.Inpaint or GenerationOperation.PoseControl))
+            return request;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Identities.AnyAsync(i => i.Id == identity && i.OwnerId == owner.UserId, ct))
+            throw new PermanentJobException($"Identity {identity} does not exist any more for this user.");
+        var lora = await db.IdentityLoras.AsNoTracking().Where(l => l.IdentityId == identity && l.Status == LoraStatus.Ready && l.SourceUrl != null)
+            .OrderByDescending(l => l.Version).FirstOrDefaultAsync(ct);
+        if (lora is null) return request;
+        var prompt = request.Prompt ?? "";
+        return request with
+        {
+            Loras = [.. request.Loras, new LoraWeight(lora.SourceUrl!, input.LoraScale ?? IdentityPanelKind.LoraScale)],
+            Prompt = prompt.Contains(lora.TriggerWord, StringComparison.Ordinal) ? prompt : $"A photo of {lora.TriggerWord}. {prompt}",
+        };
     }
 
     /// <summary>Training photos as one zip, sent inline: the provider cannot reach this server's blob store.</summary>
