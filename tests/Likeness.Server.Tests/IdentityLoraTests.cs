@@ -188,7 +188,7 @@ public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
             Assert.Null(left);
             erased++;
         }
-        Assert.True(erased >= 5, $"{erased} blobs erased (5 panel images at least)");
+        Assert.True(erased >= 4, $"{erased} blobs erased (the 4 stored panel images at least: the profile test fails on a front photo and stores none)");
     }
 
     [SkippableFact]
