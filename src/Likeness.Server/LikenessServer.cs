@@ -1,14 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Likeness.Server.Api;
-using Likeness.Server.Assets;
 using Likeness.Server.Auth;
 using Likeness.Server.Blobs;
 using Likeness.Server.Data;
-using Likeness.Server.Identities;
-using Likeness.Server.Imaging;
-using Likeness.Server.Jobs;
-using Likeness.Server.Providers;
-using Likeness.Server.Scenes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,6 +10,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Likeness.Server.PhotoChecks;
+using Likeness.Server.Assets;
+using Likeness.Server.Compose;
+using Likeness.Server.Generation;
+using Likeness.Server.Identities;
+using Likeness.Server.JobEngine;
+using Likeness.Server.Scenes;
 
 namespace Likeness.Server;
 
@@ -64,6 +65,7 @@ public static class LikenessServer
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddLikenessJobs(config.GetSection("Jobs"), config.GetSection("Webhooks"));
+        services.AddLikenessFeatures();
         services.AddLikenessServerProviders(builder.Configuration, dataPath);
         services.AddProviderWebhookRateLimit(builder.Configuration);
 

@@ -1,6 +1,6 @@
 using Likeness.Imaging.Codecs;
-using Likeness.Server.Imaging;
 using Likeness.Server.Tests.Support;
+using Likeness.Server.PhotoChecks;
 
 namespace Likeness.Server.Tests;
 

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
-using Likeness.Server.Jobs;
 using Likeness.Server.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Likeness.Server.JobEngine;
 
 namespace Likeness.Server.Tests;
 

@@ -1,9 +1,9 @@
 using Likeness.Providers;
 using Likeness.Providers.Replicate;
 using Likeness.Providers.Tests.Fakes;
-using Likeness.Server.Providers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Likeness.Server.Generation;
 
 namespace Likeness.Server.Tests;
 

@@ -4,10 +4,10 @@ using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Blobs;
 using Likeness.Server.Data;
-using Likeness.Server.Imaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Likeness.Server.PhotoChecks;
 
 namespace Likeness.Server.Assets;
 

@@ -1,5 +1,5 @@
 using Likeness.Server.Data;
-using Likeness.Server.Imaging;
+using Likeness.Server.PhotoChecks;
 
 namespace Likeness.Server.Assets;
 

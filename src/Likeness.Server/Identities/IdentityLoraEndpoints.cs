@@ -7,11 +7,10 @@ using Likeness.Providers.Costs;
 using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Data;
-using Likeness.Server.Jobs;
-using Likeness.Server.Jobs.Kinds;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Likeness.Server.JobEngine;
 
 namespace Likeness.Server.Identities;
 

@@ -4,8 +4,8 @@ using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Blobs;
 using Likeness.Server.Data;
-using Likeness.Server.Imaging;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Likeness.Server.PhotoChecks;
 
 namespace Likeness.Server.Identities;
 

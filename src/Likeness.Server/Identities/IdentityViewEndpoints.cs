@@ -5,10 +5,9 @@ using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Blobs;
 using Likeness.Server.Data;
-using Likeness.Server.Jobs;
-using Likeness.Server.Jobs.Kinds;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Likeness.Server.JobEngine;
 
 namespace Likeness.Server.Identities;
 

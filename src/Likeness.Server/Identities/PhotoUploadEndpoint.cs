@@ -3,8 +3,8 @@ using System.Text.Json;
 using Likeness.Server.Api;
 using Likeness.Server.Blobs;
 using Likeness.Server.Data;
-using Likeness.Server.Imaging;
 using Microsoft.Extensions.Options;
+using Likeness.Server.PhotoChecks;
 
 namespace Likeness.Server.Identities;
 

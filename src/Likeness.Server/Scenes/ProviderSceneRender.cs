@@ -8,8 +8,9 @@ using Likeness.Pipelines.Compose;
 using Likeness.Pipelines.Generation;
 using Likeness.Providers;
 using Likeness.Server.Data;
-using Likeness.Server.Jobs.Kinds;
 using Microsoft.EntityFrameworkCore;
+using Likeness.Server.Generation;
+using Likeness.Server.Identities;
 
 namespace Likeness.Server.Scenes;
 
@@ -74,7 +75,7 @@ public sealed class ProviderSceneRender(VisionEngine engine, GatedJobGeneration 
         Prompt = Trigger(lora) + Describe(scene, overlay.Prompt ?? "The person, photorealistic, matching the scene's light."),
         Image = Png(overlay.Image),
         Mask = Png(scene.MaskData is { Length: > 0 } data ? StoredMask(data, overlay.Image.Width, overlay.Image.Height) : Dilated(overlay.PersonMask)),
-        Loras = lora?.SourceUrl is { } url ? [new LoraWeight(url, IdentityPanelKind.LoraScale)] : [],
+        Loras = lora?.SourceUrl is { } url ? [new LoraWeight(url, Likeness.Pipelines.Lora.IdentityPanel.LoraScale)] : [],
         Width = overlay.Image.Width,
         Height = overlay.Image.Height,
     };
@@ -83,7 +84,7 @@ public sealed class ProviderSceneRender(VisionEngine engine, GatedJobGeneration 
     {
         var what = Describe(scene, "The person in this scene, photorealistic, natural light, face clearly visible.");
         return lora?.SourceUrl is { } url
-            ? new() { Operation = GenerationOperation.TextToImage, Prompt = Trigger(lora) + what, Loras = [new LoraWeight(url, IdentityPanelKind.LoraScale)], Width = Even(sized.Width), Height = Even(sized.Height) }
+            ? new() { Operation = GenerationOperation.TextToImage, Prompt = Trigger(lora) + what, Loras = [new LoraWeight(url, Likeness.Pipelines.Lora.IdentityPanel.LoraScale)], Width = Even(sized.Width), Height = Even(sized.Height) }
             : new() { Operation = GenerationOperation.ImageEdit, Image = ImageInput.FromBytes(background.Bytes, MimeOf(background.Bytes)),
                 Prompt = "Place the person from the reference photos into this scene, their face exactly as in the references. " + what };
     }

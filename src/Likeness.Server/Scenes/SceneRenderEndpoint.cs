@@ -3,10 +3,9 @@ using System.Text.Json;
 using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Data;
-using Likeness.Server.Jobs;
-using Likeness.Server.Jobs.Kinds;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Likeness.Server.JobEngine;
 
 namespace Likeness.Server.Scenes;
 

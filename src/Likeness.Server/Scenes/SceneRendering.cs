@@ -1,7 +1,7 @@
 using Likeness.Compositing;
 using Likeness.Server.Data;
-using Likeness.Server.Identities;
 using Microsoft.EntityFrameworkCore;
+using Likeness.Server.Identities;
 
 namespace Likeness.Server.Scenes;
 
@@ -12,7 +12,7 @@ public static class SceneRendering
     public static async Task<string?> ProblemAsync(Scene scene, LikenessDb db, IEnumerable<Likeness.Providers.IGenerativeProvider> providers, CancellationToken ct)
     {
         if (scene.CompositeMode is CompositeMode.Inpaint or CompositeMode.Generate
-            && Likeness.Server.Jobs.Kinds.GatedJobGeneration.NoProviderProblem(providers, $"compositeMode '{Wire(scene.CompositeMode)}'") is { } noProvider)
+            && Likeness.Server.Generation.GatedJobGeneration.NoProviderProblem(providers, $"compositeMode '{Wire(scene.CompositeMode)}'") is { } noProvider)
             return noProvider + $" Or set compositeMode to 'overlay' to compose the person locally (PUT /scenes/{scene.Id}).";
         if (scene.BackgroundAssetId is null)
             return $"The scene has no background: set backgroundAssetId to one of your BACKGROUND assets (PUT /scenes/{scene.Id}).";

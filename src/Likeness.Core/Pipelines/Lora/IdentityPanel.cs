@@ -26,6 +26,9 @@ public sealed record PanelReport(int Version, IReadOnlyList<PanelResult> Results
 /// </summary>
 public static class IdentityPanel
 {
+    /// <summary>The LoRA strength used for an identity's generations unless overridden.</summary>
+    public const double LoraScale = 0.8;
+
     public static IReadOnlyList<PanelTest> Tests(string trigger) =>
     [
         new("portrait", $"a photo of {trigger}, head and shoulders portrait looking into the camera, soft studio light, plain background",

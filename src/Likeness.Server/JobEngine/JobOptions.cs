@@ -1,0 +1,46 @@
+namespace Likeness.Server.JobEngine;
+
+public sealed class JobOptions
+{
+    /// <summary>Jobs run at the same time (the concurrency limit).</summary>
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>Attempts per step before it fails (including the first).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Items per batch.</summary>
+    public int MaxBatchItems { get; set; } = 1000;
+
+    /// <summary>Registers the `test-steps` kind (slow, optionally failing steps) used by durability tests. Never on in production.</summary>
+    public bool EnableTestSteps { get; set; }
+
+    public TimeSpan Backoff(int attempt)
+    {
+        var exponent = Math.Min(Math.Max(attempt - 1, 0), 16);
+        var delay = RetryBaseDelay * Math.Pow(2, exponent);
+        return delay > RetryMaxDelay ? RetryMaxDelay : delay;
+    }
+}
+
+public sealed class WebhookOptions
+{
+    public int MaxAttempts { get; set; } = 8;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Where job webhooks may go: the same outbound policy as provider downloads (https only, no loopback, private or
+    /// link-local addresses such as 169.254.169.254) unless Likeness:Webhooks:Url:AllowHttp / AllowPrivateNetworks allow it.
+    /// </summary>
+    public Likeness.Providers.Outputs.OutboundUrlOptions Url { get; set; } = new();
+
+    public TimeSpan Backoff(int attempt)
+    {
+        var delay = RetryBaseDelay * Math.Pow(2, Math.Min(Math.Max(attempt - 1, 0), 16));
+        return delay > RetryMaxDelay ? RetryMaxDelay : delay;
+    }
+}

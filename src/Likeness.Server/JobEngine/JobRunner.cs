@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Likeness.Jobs;
+using Likeness.Server.Blobs;
+using Likeness.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Server.JobEngine;
+
+/// <summary>
+/// Runs one job's unfinished steps in order. Each state change is committed before and after the
+/// work, so a crash leaves at most one step `running`, which recovery re-queues; succeeded steps are skipped.
+/// </summary>
+public sealed class JobRunner(
+    IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, JobCancellations cancellations, JobNotifier notifier,
+    JobFinisher finisher, IBlobStore blobs, IOptions<JobOptions> options, ILogger<JobRunner> log)
+{
+    enum Outcome { Succeeded, Stopped }
+
+    public async Task RunAsync(Guid jobId, CancellationToken stopping)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var registration = cancellations.Register(jobId, cts);
+        await using var db = await dbFactory.CreateDbContextAsync(stopping);
+        var job = await db.Jobs.Include(j => j.Steps).SingleOrDefaultAsync(j => j.Id == jobId, stopping);
+        if (job is null || job.Status.IsTerminal() || job.ItemCount > 0) return;
+        if (job.CancelRequested || cts.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            await finisher.CancelAsync(db, job, "Canceled on request before it started.");
+            return;
+        }
+        if (registry.FindKind(job.Kind) is null)
+        {
+            job.Status = JobStatus.Failed;
+            job.Error = $"This server cannot run job kind '{job.Kind}' (it is not registered here).";
+            await finisher.FinishAsync(db, job);
+            return;
+        }
+        if (job.Status != JobStatus.Running)
+        {
+            job.Status = JobStatus.Running;
+            job.StartedAt ??= DateTime.UtcNow;
+            JobEvents.Job(db, job);
+            await db.SaveChangesAsync(CancellationToken.None);
+            notifier.Notify(job.Id);
+            if (job.ParentJobId is { } parent) await finisher.UpdateBatchAsync(parent);
+        }
+
+        var input = JsonDocument.Parse(job.InputJson).RootElement.Clone();
+        var outputs = job.Steps.Where(s => s.Status == JobStatus.Succeeded && s.OutputJson is not null)
+            .ToDictionary(s => s.Name, s => JsonDocument.Parse(s.OutputJson!).RootElement.Clone());
+        var steps = job.Steps.OrderBy(s => s.Index).ToList();
+        foreach (var step in steps)
+        {
+            if (step.Status is JobStatus.Succeeded or JobStatus.Skipped) continue;
+            if (await RunStepAsync(db, job, step, steps, input, outputs, cts.Token, stopping) == Outcome.Stopped) return;
+        }
+        job.Status = JobStatus.Succeeded;
+        job.Progress = 1;
+        job.Error = null;
+        await finisher.FinishAsync(db, job);
+    }
+
+    async Task<Outcome> RunStepAsync(LikenessDb db, Job job, JobStep step, List<JobStep> steps, JsonElement input,
+        Dictionary<string, JsonElement> outputs, CancellationToken token, CancellationToken stopping)
+    {
+        var total = steps.Count;
+        var doneBefore = steps.Count(s => s.Status is JobStatus.Succeeded or JobStatus.Skipped);
+        while (true)
+        {
+            JobStepAttempt? attempt = null;
+            StepProgress? progress = null;
+            try
+            {
+                if (step.NextAttemptAt is { } at && at > DateTime.UtcNow) await Task.Delay(at - DateTime.UtcNow, token);
+                token.ThrowIfCancellationRequested();
+
+                step.Status = JobStatus.Running;
+                step.Attempts++;
+                step.StartedAt = DateTime.UtcNow;
+                step.FinishedAt = null;
+                step.NextAttemptAt = null;
+                step.Progress = 0;
+                attempt = new JobStepAttempt { Id = Guid.NewGuid(), JobId = job.Id, StepId = step.Id, Attempt = step.Attempts, Outcome = JobStatus.Running, StartedAt = DateTime.UtcNow };
+                db.JobStepAttempts.Add(attempt);
+                JobEvents.Step(db, job, step);
+                await db.SaveChangesAsync(CancellationToken.None);
+                notifier.Notify(job.Id);
+
+                progress = new StepProgress(dbFactory, notifier, log, job.Id, step.Id, step.Name, doneBefore, total);
+                var context = new JobStepContext
+                {
+                    JobId = job.Id, StepId = step.Id, Owner = new JobOwner(job.OwnerId), StepName = step.Name, Attempt = step.Attempts,
+                    Input = input, PreviousOutputs = outputs, Progress = progress,
+                    Artifacts = new JobArtifacts(dbFactory, blobs, job.OwnerId, job.Id, step.Id),
+                };
+                var result = await registry.Handler(job.Kind, step.Name).ExecuteAsync(context, token);
+                await progress.DisposeAsync();
+
+                step.Status = JobStatus.Succeeded;
+                step.Progress = 1;
+                step.Error = null;
+                step.FinishedAt = DateTime.UtcNow;
+                step.OutputJson = result.Output?.GetRawText();
+                step.OutputAssetIds = JsonSerializer.Serialize(result.OutputAssetIds ?? []);
+                step.CostUsd += result.CostUsd;
+                attempt.Outcome = JobStatus.Succeeded;
+                attempt.FinishedAt = step.FinishedAt;
+                job.Progress = (double)(doneBefore + 1) / total;
+                JobEvents.Step(db, job, step);
+                await db.SaveChangesAsync(CancellationToken.None);
+                notifier.Notify(job.Id);
+                if (result.Output is { } output) outputs[step.Name] = output;
+                return Outcome.Succeeded;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                if (progress is not null) await progress.DisposeAsync();
+                if (attempt is not null) (attempt.Outcome, attempt.FinishedAt) = (JobStatus.Canceled, DateTime.UtcNow);
+                if (stopping.IsCancellationRequested)
+                {
+                    // Orderly shutdown: leave the step for the next start to pick up.
+                    if (attempt is not null) attempt.Error = "The server stopped while this step ran.";
+                    step.Status = JobStatus.Queued;
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    return Outcome.Stopped;
+                }
+                step.Status = JobStatus.Canceled;
+                step.FinishedAt = DateTime.UtcNow;
+                JobEvents.Step(db, job, step);
+                await finisher.CancelAsync(db, job, $"Canceled on request during step '{step.Name}'.");
+                return Outcome.Stopped;
+            }
+            catch (Exception e)
+            {
+                if (progress is not null) await progress.DisposeAsync();
+                var message = e is PermanentJobException ? e.Message : $"{e.Message}";
+                if (e is not PermanentJobException) log.LogWarning(e, "Step {Step} of job {Job} failed (attempt {Attempt})", step.Name, job.Id, step.Attempts);
+                if (attempt is not null) (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, message, DateTime.UtcNow);
+                step.Error = message;
+                if (e is not PermanentJobException && step.Attempts < step.MaxAttempts)
+                {
+                    step.Status = JobStatus.Queued;
+                    step.NextAttemptAt = DateTime.UtcNow + options.Value.Backoff(step.Attempts);
+                    JobEvents.Step(db, job, step, $"Attempt {step.Attempts} of {step.MaxAttempts} failed; retrying.");
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    notifier.Notify(job.Id);
+                    continue;
+                }
+                step.Status = JobStatus.Failed;
+                step.FinishedAt = DateTime.UtcNow;
+                JobEvents.Step(db, job, step);
+                job.Status = JobStatus.Failed;
+                job.Error = $"Step '{step.Name}' failed after {step.Attempts} attempt(s): {message}";
+                await finisher.FinishAsync(db, job);
+                return Outcome.Stopped;
+            }
+        }
+    }
+}
+
+/// <summary>Writes a step's progress at most every 250 ms (or every 10%), in order, and never after the step ended.</summary>
+sealed class StepProgress(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, ILogger log, Guid jobId, Guid stepId, string stepName, int doneBefore, int total)
+    : IProgress<double>, IAsyncDisposable
+{
+    readonly Lock gate = new();
+    Task chain = Task.CompletedTask;
+    DateTime lastWrite = DateTime.MinValue;
+    double lastValue = -1;
+    bool closed;
+
+    public void Report(double value)
+    {
+        value = double.IsNaN(value) ? 0 : Math.Clamp(value, 0, 1);
+        lock (gate)
+        {
+            if (closed || value <= lastValue) return;
+            if (DateTime.UtcNow - lastWrite < TimeSpan.FromMilliseconds(250) && value - lastValue < 0.1) return;
+            (lastWrite, lastValue) = (DateTime.UtcNow, value);
+            chain = chain.ContinueWith(_ => WriteAsync(value), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    async Task WriteAsync(double value)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var jobProgress = (doneBefore + value) / total;
+            await db.JobSteps.Where(s => s.Id == stepId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Progress, value));
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(j => j.SetProperty(x => x.Progress, jobProgress));
+            JobEvents.StepProgress(db, jobId, stepName, value, jobProgress);
+            await db.SaveChangesAsync();
+            notifier.Notify(jobId);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not record progress of job {Job}", jobId);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task pending;
+        lock (gate)
+        {
+            closed = true;
+            pending = chain;
+        }
+        await pending;
+    }
+}
