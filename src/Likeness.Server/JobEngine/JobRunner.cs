@@ -61,6 +61,7 @@ public sealed class JobRunner(
         await finisher.FinishAsync(db, job);
     }
 
+    /// <summary>Runs one step until it succeeds, is canceled or stopped, or fails for good; retryable failures wait their backoff and go again.</summary>
     async Task<Outcome> RunStepAsync(LikenessDb db, Job job, JobStep step, List<JobStep> steps, JsonElement input,
         Dictionary<string, JsonElement> outputs, CancellationToken token, CancellationToken stopping)
     {
@@ -74,19 +75,7 @@ public sealed class JobRunner(
             {
                 if (step.NextAttemptAt is { } at && at > DateTime.UtcNow) await Task.Delay(at - DateTime.UtcNow, token);
                 token.ThrowIfCancellationRequested();
-
-                step.Status = JobStatus.Running;
-                step.Attempts++;
-                step.StartedAt = DateTime.UtcNow;
-                step.FinishedAt = null;
-                step.NextAttemptAt = null;
-                step.Progress = 0;
-                attempt = new JobStepAttempt { Id = Guid.NewGuid(), JobId = job.Id, StepId = step.Id, Attempt = step.Attempts, Outcome = JobStatus.Running, StartedAt = DateTime.UtcNow };
-                db.JobStepAttempts.Add(attempt);
-                JobEvents.Step(db, job, step);
-                await db.SaveChangesAsync(CancellationToken.None);
-                notifier.Notify(job.Id);
-
+                attempt = await StartAttemptAsync(db, job, step);
                 progress = new StepProgress(dbFactory, notifier, log, job.Id, step.Id, step.Name, doneBefore, total);
                 var context = new JobStepContext
                 {
@@ -96,66 +85,98 @@ public sealed class JobRunner(
                 };
                 var result = await registry.Handler(job.Kind, step.Name).ExecuteAsync(context, token);
                 await progress.DisposeAsync();
-
-                step.Status = JobStatus.Succeeded;
-                step.Progress = 1;
-                step.Error = null;
-                step.FinishedAt = DateTime.UtcNow;
-                step.OutputJson = result.Output?.GetRawText();
-                step.OutputAssetIds = JsonSerializer.Serialize(result.OutputAssetIds ?? []);
-                step.CostUsd += result.CostUsd;
-                attempt.Outcome = JobStatus.Succeeded;
-                attempt.FinishedAt = step.FinishedAt;
-                job.Progress = (double)(doneBefore + 1) / total;
-                JobEvents.Step(db, job, step);
-                await db.SaveChangesAsync(CancellationToken.None);
-                notifier.Notify(job.Id);
+                await SucceedAsync(db, job, step, attempt, result, (double)(doneBefore + 1) / total);
                 if (result.Output is { } output) outputs[step.Name] = output;
                 return Outcome.Succeeded;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 if (progress is not null) await progress.DisposeAsync();
-                if (attempt is not null) (attempt.Outcome, attempt.FinishedAt) = (JobStatus.Canceled, DateTime.UtcNow);
-                if (stopping.IsCancellationRequested)
-                {
-                    // Orderly shutdown: leave the step for the next start to pick up.
-                    if (attempt is not null) attempt.Error = "The server stopped while this step ran.";
-                    step.Status = JobStatus.Queued;
-                    await db.SaveChangesAsync(CancellationToken.None);
-                    return Outcome.Stopped;
-                }
-                step.Status = JobStatus.Canceled;
-                step.FinishedAt = DateTime.UtcNow;
-                JobEvents.Step(db, job, step);
-                await finisher.CancelAsync(db, job, $"Canceled on request during step '{step.Name}'.");
-                return Outcome.Stopped;
+                return await CanceledAsync(db, job, step, attempt, stopping.IsCancellationRequested);
             }
             catch (Exception e)
             {
                 if (progress is not null) await progress.DisposeAsync();
-                var message = e is PermanentJobException ? e.Message : $"{e.Message}";
-                if (e is not PermanentJobException) log.LogWarning(e, "Step {Step} of job {Job} failed (attempt {Attempt})", step.Name, job.Id, step.Attempts);
-                if (attempt is not null) (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, message, DateTime.UtcNow);
-                step.Error = message;
-                if (e is not PermanentJobException && step.Attempts < step.MaxAttempts)
-                {
-                    step.Status = JobStatus.Queued;
-                    step.NextAttemptAt = DateTime.UtcNow + options.Value.Backoff(step.Attempts);
-                    JobEvents.Step(db, job, step, $"Attempt {step.Attempts} of {step.MaxAttempts} failed; retrying.");
-                    await db.SaveChangesAsync(CancellationToken.None);
-                    notifier.Notify(job.Id);
-                    continue;
-                }
-                step.Status = JobStatus.Failed;
-                step.FinishedAt = DateTime.UtcNow;
-                JobEvents.Step(db, job, step);
-                job.Status = JobStatus.Failed;
-                job.Error = $"Step '{step.Name}' failed after {step.Attempts} attempt(s): {message}";
-                await finisher.FinishAsync(db, job);
+                if (await FailedAsync(db, job, step, attempt, e)) continue;
                 return Outcome.Stopped;
             }
         }
+    }
+
+    async Task<JobStepAttempt> StartAttemptAsync(LikenessDb db, Job job, JobStep step)
+    {
+        step.Status = JobStatus.Running;
+        step.Attempts++;
+        step.StartedAt = DateTime.UtcNow;
+        step.FinishedAt = null;
+        step.NextAttemptAt = null;
+        step.Progress = 0;
+        var attempt = new JobStepAttempt { Id = Guid.NewGuid(), JobId = job.Id, StepId = step.Id, Attempt = step.Attempts, Outcome = JobStatus.Running, StartedAt = DateTime.UtcNow };
+        db.JobStepAttempts.Add(attempt);
+        JobEvents.Step(db, job, step);
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifier.Notify(job.Id);
+        return attempt;
+    }
+
+    async Task SucceedAsync(LikenessDb db, Job job, JobStep step, JobStepAttempt attempt, JobStepResult result, double jobProgress)
+    {
+        step.Status = JobStatus.Succeeded;
+        step.Progress = 1;
+        step.Error = null;
+        step.FinishedAt = DateTime.UtcNow;
+        step.OutputJson = result.Output?.GetRawText();
+        step.OutputAssetIds = JsonSerializer.Serialize(result.OutputAssetIds ?? []);
+        step.CostUsd += result.CostUsd;
+        attempt.Outcome = JobStatus.Succeeded;
+        attempt.FinishedAt = step.FinishedAt;
+        job.Progress = jobProgress;
+        JobEvents.Step(db, job, step);
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifier.Notify(job.Id);
+    }
+
+    /// <summary>An orderly shutdown leaves the step queued for the next start; a cancel request ends the job as canceled.</summary>
+    async Task<Outcome> CanceledAsync(LikenessDb db, Job job, JobStep step, JobStepAttempt? attempt, bool shuttingDown)
+    {
+        if (attempt is not null) (attempt.Outcome, attempt.FinishedAt) = (JobStatus.Canceled, DateTime.UtcNow);
+        if (shuttingDown)
+        {
+            if (attempt is not null) attempt.Error = "The server stopped while this step ran.";
+            step.Status = JobStatus.Queued;
+            await db.SaveChangesAsync(CancellationToken.None);
+            return Outcome.Stopped;
+        }
+        step.Status = JobStatus.Canceled;
+        step.FinishedAt = DateTime.UtcNow;
+        JobEvents.Step(db, job, step);
+        await finisher.CancelAsync(db, job, $"Canceled on request during step '{step.Name}'.");
+        return Outcome.Stopped;
+    }
+
+    /// <summary>True when the step will be retried after its backoff; false when it (and the job) failed for good.</summary>
+    async Task<bool> FailedAsync(LikenessDb db, Job job, JobStep step, JobStepAttempt? attempt, Exception e)
+    {
+        var message = e.Message;
+        if (e is not PermanentJobException) log.LogWarning(e, "Step {Step} of job {Job} failed (attempt {Attempt})", step.Name, job.Id, step.Attempts);
+        if (attempt is not null) (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, message, DateTime.UtcNow);
+        step.Error = message;
+        if (e is not PermanentJobException && step.Attempts < step.MaxAttempts)
+        {
+            step.Status = JobStatus.Queued;
+            step.NextAttemptAt = DateTime.UtcNow + options.Value.Backoff(step.Attempts);
+            JobEvents.Step(db, job, step, $"Attempt {step.Attempts} of {step.MaxAttempts} failed; retrying.");
+            await db.SaveChangesAsync(CancellationToken.None);
+            notifier.Notify(job.Id);
+            return true;
+        }
+        step.Status = JobStatus.Failed;
+        step.FinishedAt = DateTime.UtcNow;
+        JobEvents.Step(db, job, step);
+        job.Status = JobStatus.Failed;
+        job.Error = $"Step '{step.Name}' failed after {step.Attempts} attempt(s): {message}";
+        await finisher.FinishAsync(db, job);
+        return false;
     }
 }
 
