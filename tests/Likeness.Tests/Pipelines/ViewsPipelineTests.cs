@@ -96,4 +96,23 @@ public class ViewsPipelineTests(ITestOutputHelper output)
         Assert.Contains("close face crop", front.Missing);
         Assert.Contains("shows the whole head and the shoulders", front.Missing);
     }
+
+    [SkippableFact]
+    public async Task A_body_cut_by_the_photo_bottom_fades_out_instead_of_ending_in_a_hard_line()
+    {
+        var outcome = await new ViewsPipeline(Engine.Require("selfie-segmentation")).RunAsync([Engine.Shared("identity/leonardo_dicaprio/img35.jpg")], "fast");
+        var front = outcome.Images[FaceView.Front];
+        static double Darkness(Likeness.Imaging.RgbaImage img, int y0, int y1)
+        {
+            double sum = 0; int n = 0;
+            for (int y = y0; y < y1; y++)
+                for (int x = 0; x < img.Width; x++) { var p = img[x, y]; sum += 255 - (p.R + p.G + p.B) / 3.0; n++; }
+            return sum / n;
+        }
+        int lowest = Enumerable.Range(0, front.Height).Last(y => Enumerable.Range(0, front.Width).Any(x => front[x, y].R < 225));
+        Assert.True(lowest < front.Height - 20, $"the photo ends inside the frame (lowest body row {lowest})");
+        double atCut = Darkness(front, lowest - 12, lowest), above = Darkness(front, lowest - 90, lowest - 78);
+        output.WriteLine($"lowest {lowest}, darkness at the cut {atCut:0.0}, above it {above:0.0}");
+        Assert.True(atCut < above * 0.5, $"the last rows above the cut are faded ({atCut:0.0} vs {above:0.0})");
+    }
 }

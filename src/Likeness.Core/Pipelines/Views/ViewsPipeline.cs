@@ -206,6 +206,33 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
     };
 
     /// <summary>Levels the eyes, scales so the face fills <see cref="FaceShare"/> of the height, and puts it on white.</summary>
+    /// <summary>Share of the frame height over which a body cut by the photo's bottom edge fades out.</summary>
+    public const double CutFade = 0.08;
+
+    /// <summary>
+    /// When the photo's bottom edge (the person cut at the chest) lands inside the frame, the cut would show as a hard
+    /// straight line across the body floating above the frame's bottom: fade the person out over the last
+    /// <see cref="CutFade"/> of the frame height above the cut, as headshot sets do.
+    /// </summary>
+    static void FadeCutEdge(RgbaImage warped, AffineTransform transform, RgbaImage photo)
+    {
+        var (_, leftY) = transform.Apply(0, photo.Height);
+        var (_, rightY) = transform.Apply(photo.Width, photo.Height);
+        double cut = Math.Min(leftY, rightY);
+        if (cut >= Size - 1) return;
+        double fade = CutFade * Size;
+        for (int y = Math.Max(0, (int)(cut - fade)); y < Size; y++)
+        {
+            float keep = (float)Math.Clamp((cut - y) / fade, 0, 1);
+            if (keep >= 1) continue;
+            for (int x = 0; x < Size; x++)
+            {
+                var p = warped[x, y];
+                if (p.A != 0) warped[x, y] = p with { A = (byte)(p.A * keep) };
+            }
+        }
+    }
+
     static (RgbaImage Tile, double FaceFraction, AffineTransform Transform) Render(RgbaImage image, FloatPlane alpha, ViewCandidate c)
     {
         var box = c.Face.Box;
@@ -223,6 +250,7 @@ public sealed class ViewsPipeline(VisionEngine engine, PhotoCheckRules? checkRul
         var cutout = image.Clone();
         cutout.SetAlpha(alpha);
         var warped = cutout.WarpAffine(transform, Size, Size, BorderMode.Constant, new Rgba32(0, 0, 0, 0));
+        FadeCutEdge(warped, transform, image);
         var tile = RgbaImage.Filled(Size, Size, new Rgba32(255, 255, 255));
         tile.AlphaBlend(warped, 0, 0, 1f, linearLight: true);
         return (tile, faceHeight * scale / Size, transform);
