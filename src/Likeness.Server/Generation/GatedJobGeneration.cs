@@ -24,13 +24,19 @@ public sealed class GatedJobGeneration(IGenerationService service, IOutputStore 
 
     public async Task<(GatedGenerator Generator, GenerationGate Gate, GenerationContext Context)> ForStepAsync(JobStepContext step, int? attempts, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.Where(u => u.Id == step.Owner.UserId).Select(u => u.Name).SingleOrDefaultAsync(ct)
-            ?? throw new PermanentJobException("The job's owner no longer exists.");
+        var user = await UserNameAsync(step.Owner, ct);
         var gate = new GenerationGate(engine);
         var generator = new GatedGenerator(service, outputs, gate, new GatedGenerationOptions { MaxAttempts = attempts ?? 3 }, time);
         var context = new GenerationContext(user, time.GetUtcNow() + options.Value.Deadline) { JobId = step.JobId, StepId = step.StepId };
         return (generator, gate, context);
+    }
+
+    /// <summary>The owner's user name, which the provider layer's budget and ledger key on.</summary>
+    public async Task<string> UserNameAsync(JobOwner owner, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.Where(u => u.Id == owner.UserId).Select(u => u.Name).SingleOrDefaultAsync(ct)
+            ?? throw new PermanentJobException("The job's owner no longer exists.");
     }
 
     /// <summary>Every ledger row of this step since it started (all attempts and routes, passed or not).</summary>

@@ -17,7 +17,7 @@ namespace Likeness.Server.Generation;
 /// that may pass (overload, 5xx, expired output) is left to the job engine's own retry.
 /// </summary>
 public sealed partial class GenerateStep(IGenerationService generation, IOutputStore outputs, IDbContextFactory<LikenessDb> dbFactory,
-    IOptions<GenerateOptions> options, TimeProvider time, ILogger<GenerateStep> log) : IJobStepHandler
+    IOptions<GenerateOptions> options, TimeProvider time, GatedJobGeneration jobs, ILogger<GenerateStep> log) : IJobStepHandler
 {
     static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
@@ -31,7 +31,7 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
         var deadline = options.Value.DeadlineFor(input);
         using var cutOff = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cutOff.CancelAfter(deadline + options.Value.DeadlineGrace);
-        var generationContext = new GenerationContext(await UserNameAsync(context.Owner, ct), time.GetUtcNow() + deadline, new ProviderProgress(context.Progress))
+        var generationContext = new GenerationContext(await jobs.UserNameAsync(context.Owner, ct), time.GetUtcNow() + deadline, new ProviderProgress(context.Progress))
         {
             JobId = context.JobId,
             StepId = context.StepId,
@@ -67,7 +67,7 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
             text = result.Text, images, lora, estimatedUsd = result.EstimatedUsd,
             attempts = result.Attempts.Select(a => new { a.Provider, a.Model, failure = a.Failure?.ToString(), a.Reason, durationMs = (long)a.Duration.TotalMilliseconds }),
         }, OutputJson);
-        return new JobStepResult(output, assets, await LedgerCostAsync(context.StepId, started, ct));
+        return new JobStepResult(output, assets, await jobs.CostAsync(context.StepId, started, ct));
     }
 
     async Task<GenerationRequest> BuildRequestAsync(GenerateInput input, IJobArtifacts artifacts, CancellationToken ct)
@@ -134,19 +134,7 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
         return await context.Artifacts.SaveAssetAsync(content, asset, ct);
     }
 
-    async Task<string> UserNameAsync(JobOwner owner, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Users.Where(u => u.Id == owner.UserId).Select(u => u.Name).SingleOrDefaultAsync(ct)
-            ?? throw new PermanentJobException("The job's owner no longer exists.");
-    }
 
-    /// <summary>Every route this attempt tried and paid for, not only the one that succeeded.</summary>
-    async Task<decimal> LedgerCostAsync(Guid stepId, DateTime since, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.GenerationLogs.Where(g => g.StepId == stepId && g.CreatedAt >= since).Select(g => g.EstimatedUsd).ToListAsync(ct)).Sum();
-    }
 
     Exception JobError(ProviderException e)
     {

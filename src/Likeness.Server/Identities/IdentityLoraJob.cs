@@ -71,7 +71,7 @@ public sealed partial class IdentityLoraKind(IDbContextFactory<LikenessDb> dbFac
 }
 
 public sealed class IdentityLoraTrainStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs, IGenerationService generation,
-    IOutputStore outputs, IOptions<GenerateOptions> options, IOptions<PriceTableOptions> prices, TimeProvider time, ILogger<IdentityLoraTrainStep> log) : IJobStepHandler
+    IOutputStore outputs, IOptions<GenerateOptions> options, IOptions<PriceTableOptions> prices, TimeProvider time, GatedJobGeneration jobs, ILogger<IdentityLoraTrainStep> log) : IJobStepHandler
 {
     public string Kind => IdentityLoraKind.Name;
     public string Name => "train";
@@ -96,7 +96,7 @@ public sealed class IdentityLoraTrainStep(VisionEngine engine, IDbContextFactory
                 TriggerWord = input.TriggerWord,
                 Steps = input.Steps,
             };
-            var user = await UserAsync(context, ct);
+            var user = await jobs.UserNameAsync(context.Owner, ct);
             GenerationResult result;
             try { result = await generation.RunAsync(request, new GenerationContext(user, time.GetUtcNow() + deadline) { JobId = context.JobId, StepId = context.StepId }, ct); }
             catch (ProviderException e) when (e.Kind == FailureKind.DeadlineExceeded || e.Attempts.Any(a => a.Failure == FailureKind.DeadlineExceeded))
@@ -110,7 +110,7 @@ public sealed class IdentityLoraTrainStep(VisionEngine engine, IDbContextFactory
                 throw new PermanentJobException($"{result.Provider} returned a weights file that is not valid safetensors ({problem}); nothing was kept.");
             var assetId = await context.Artifacts.SaveAssetAsync(new MemoryStream(bytes),
                 new NewJobAsset("LORA_MODEL", "loras", $"{input.TriggerWord}-v{version.Version}.safetensors", "application/octet-stream", IdentityId: input.IdentityId), ct);
-            var cost = await CostAsync(context.StepId, started, ct);
+            var cost = await jobs.CostAsync(context.StepId, started, ct);
             await UpdateAsync(version.Id, v =>
             {
                 (v.Status, v.StatusReason, v.Provider, v.Model, v.SourceUrl, v.AssetId, v.SizeBytes, v.EstimatedUsd) =
@@ -166,17 +166,7 @@ public sealed class IdentityLoraTrainStep(VisionEngine engine, IDbContextFactory
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    async Task<string> UserAsync(JobStepContext context, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Users.Where(u => u.Id == context.Owner.UserId).Select(u => u.Name).SingleAsync(ct);
-    }
 
-    async Task<decimal> CostAsync(Guid stepId, DateTime since, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.GenerationLogs.Where(g => g.StepId == stepId && g.CreatedAt >= since).Select(g => g.EstimatedUsd).ToListAsync(ct)).Sum();
-    }
 
     async Task<byte[]> ReadAsync(StoredOutput file, CancellationToken ct)
     {
