@@ -20,6 +20,7 @@ public static class CommandCatalog
         yield return LoraCommand.Create();
         yield return CheckCommand.Create();
         yield return AnalyzeCommand.Create();
+        yield return PoseCommand.Create();
         yield return ProvidersCommand.Create();
     }
 }

@@ -34,6 +34,15 @@ public static class OpenPose18
         new(0, 0, 255), new(85, 0, 255), new(170, 0, 255), new(255, 0, 255), new(255, 0, 170), new(255, 0, 85),
     ];
 
+    /// <summary>Each keypoint's counterpart on the other side of the body (nose and neck map to themselves).</summary>
+    static readonly int[] Mirror = [0, 1, 5, 6, 7, 2, 3, 4, 11, 12, 13, 8, 9, 10, 15, 14, 17, 16];
+
+    public static int MirrorIndex(int index) => Mirror[index];
+
+    public const int Nose = 0, Neck = 1, RightShoulder = 2, RightElbow = 3, RightWrist = 4, LeftShoulder = 5, LeftElbow = 6,
+        LeftWrist = 7, RightHip = 8, RightKnee = 9, RightAnkle = 10, LeftHip = 11, LeftKnee = 12, LeftAnkle = 13,
+        RightEye = 14, LeftEye = 15, RightEar = 16, LeftEar = 17;
+
     public static PoseKeypoint[] From(BodyPose pose)
     {
         var result = new PoseKeypoint[KeypointCount];
