@@ -43,7 +43,7 @@ public sealed class FakeFal : IAsyncDisposable
     /// <summary>Host put in status_url etc.; a foreign host tests that our key is never sent there.</summary>
     public string? QueueUrlHost { get; set; }
     public bool EchoKeyInErrors { get; set; }
-    public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet"];
+    public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet", "fal-ai/flux-general"];
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
     /// <summary>Bytes PUT to storage, by file name.</summary>
     public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
@@ -110,6 +110,11 @@ public sealed class FakeFal : IAsyncDisposable
         {
             if (await Faults.TryApplyAsync("submit", context)) return;
             var model = path.Trim('/');
+            if (InvalidInput(model, JsonNode.Parse(request.Body)!) is { } invalid)
+            {
+                await Json(context, 422, invalid);
+                return;
+            }
             var id = $"req-{Interlocked.Increment(ref _next):D4}";
             var webhook = context.Request.Query["fal_webhook"].ToString();
             _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null, ReplyFile = NextReply(id, model) };
@@ -146,6 +151,31 @@ public sealed class FakeFal : IAsyncDisposable
             }
             await Json(context, 200, (ResultOverride ?? (job.ReplyFile is { } reply ? ReplyResult(reply) : ResultFor(job.Model))).Replace("{files}", FilesBase));
         }
+    }
+
+    /// <summary>
+    /// fal-ai/flux-general's schema for what the product sends (fal.ai/models/fal-ai/flux-general/api): controlnet_unions
+    /// items {path, controls: [{control_image_url, control_mode in canny|tile|depth|blur|pose|gray|low-quality,
+    /// conditioning_scale}]}; a wrong body gets fal's 422 with the field's loc.
+    /// </summary>
+    static string? InvalidInput(string model, JsonNode body)
+    {
+        if (model != "fal-ai/flux-general" || body["controlnet_unions"] is not JsonArray unions) return null;
+        string Error(string loc, string msg) => $$"""{"detail": [{"loc": ["body", {{loc}}], "msg": "{{msg}}", "type": "value_error"}]}""";
+        for (int u = 0; u < unions.Count; u++)
+        {
+            if (unions[u]?["path"]?.GetValue<string>() is not { Length: > 0 }) return Error($"\"controlnet_unions\", {u}, \"path\"", "field required");
+            if (unions[u]?["controls"] is not JsonArray controls || controls.Count == 0) return Error($"\"controlnet_unions\", {u}, \"controls\"", "field required");
+            for (int c = 0; c < controls.Count; c++)
+            {
+                if (controls[c]?["control_image_url"]?.GetValue<string>() is not { Length: > 0 })
+                    return Error($"\"controlnet_unions\", {u}, \"controls\", {c}, \"control_image_url\"", "field required");
+                var mode = controls[c]?["control_mode"]?.GetValue<string>();
+                if (mode is not ("canny" or "tile" or "depth" or "blur" or "pose" or "gray" or "low-quality"))
+                    return Error($"\"controlnet_unions\", {u}, \"controls\", {c}, \"control_mode\"", "value is not a valid enumeration member");
+            }
+        }
+        return null;
     }
 
     string Step(Job job) => job.Canceled ? CanceledStep : job.ForcedStatus ?? Script[Math.Min(Math.Max(job.Polls - 1, 0), Script.Count - 1)];

@@ -1,4 +1,5 @@
 using Likeness.Vision.Faces.Pose;
+using Likeness.Vision.Pose.Templates;
 
 namespace Likeness.Pipelines.Generation;
 
@@ -23,15 +24,20 @@ public sealed record GateExpectation(FaceView? View, GateFraming Framing)
     public float YawTolerance { get; init; } = 10;
     /// <summary>With <see cref="GateFraming.Any"/>: the face box must be at least this share of the frame width (a person placed into a scene).</summary>
     public double? MinFaceWidth { get; init; }
+    /// <summary>The body pose the image must show (pose-conditioned generation): checked by re-extracting the pose from the image.</summary>
+    public PoseTemplate? Pose { get; init; }
 
     public static GateExpectation ForView(FaceView view) => new(view, GateFraming.View);
     public static GateExpectation Cinematic(FaceView? view = null) => new(view, GateFraming.Cinematic);
     public static GateExpectation MatchingYaw(float yaw, GateFraming framing) => new(null, framing) { MatchYaw = yaw };
 
+    public static GateExpectation ForPose(PoseTemplate pose, double minFaceWidth) => new(null, GateFraming.Any) { Pose = pose, MinFaceWidth = minFaceWidth };
+
     public override string ToString() => (View, MatchYaw) switch
     {
         ({ } v, _) => $"{v}, {Framing} framing",
         (_, { } y) => $"yaw {y:+0;-0} ±{YawTolerance:0}, {Framing} framing",
+        _ when Pose is not null => $"pose {Pose.Id}",
         _ => $"{Framing} framing",
     };
 }
@@ -57,4 +63,7 @@ public sealed record GateRules
     public double MinMeanLuma { get; init; } = 0.18;
     public double MaxMeanLuma { get; init; } = 0.88;
     public double MaxClipped { get; init; } = 0.25;
+    /// <summary>Pose similarity to the template (see <see cref="PoseGateThresholds"/>).</summary>
+    public float MinPoseSimilarity { get; init; } = PoseGateThresholds.SamePose;
+    public float MinPosePart { get; init; } = PoseGateThresholds.WorstPart;
 }

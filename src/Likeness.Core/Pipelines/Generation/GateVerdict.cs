@@ -12,6 +12,7 @@ public static class GateChecks
     public const string View = "view";
     public const string Mirrored = "mirrored";
     public const string Framing = "framing";
+    public const string BodyPose = "pose";
 }
 
 /// <summary>One check: its name, whether it passed, what was measured, and why it failed.</summary>
@@ -38,6 +39,9 @@ public sealed record GateVerdict(IReadOnlyList<GateFinding> Findings)
     public double? FaceWidthFraction { get; init; }
     public double? Sharpness { get; init; }
     public double? MeanLuma { get; init; }
+    /// <summary>Pose-conditioned outputs: how well the body shows the requested pose, and its worst body part.</summary>
+    public Vision.Pose.Templates.PoseMatch? PoseMatch { get; init; }
+    public bool PoseMirrored { get; init; }
 
     public bool Passed => Findings.Count > 0 && Findings.All(f => f.Passed);
     public IEnumerable<GateFinding> Failures => Findings.Where(f => !f.Passed);

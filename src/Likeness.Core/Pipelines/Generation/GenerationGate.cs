@@ -9,6 +9,8 @@ using Likeness.Vision.Faces;
 using Likeness.Vision.Faces.Alignment;
 using Likeness.Vision.Faces.Pose;
 using Likeness.Vision.Identity;
+using Likeness.Vision.Pose;
+using Likeness.Vision.Pose.Templates;
 
 namespace Likeness.Pipelines.Generation;
 
@@ -20,6 +22,8 @@ namespace Likeness.Pipelines.Generation;
 public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
 {
     public GateRules Rules { get; } = rules ?? new GateRules();
+    // Thunder: the gate judges one image at a time, where the more precise joints matter more than 10 ms.
+    readonly Lazy<IPoseEstimator> _bodyPose = new(() => new MoveNetPoseEstimator(engine.Sessions, MoveNetVariant.Thunder));
 
     /// <summary>A provider call that produced no image (safety block, empty answer): a failed verdict with the provider's reason.</summary>
     public static GateVerdict NoImage(FailureKind kind, string reason) =>
@@ -73,7 +77,10 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
         double sharpness = PhotoCheckPipeline.ContrastNormalisedSharpness(aligned);
         var (mean, dark, bright) = PhotoCheckPipeline.Exposure(aligned);
         verdict = verdict with { Sharpness = Math.Round(sharpness, 4), MeanLuma = Math.Round(mean, 3) };
-        findings.Add(Quality(sharpness, mean, dark, bright));
+        // A face narrower than the aligned crop is upsampled into it, which softens it: the bar scales with the face's
+        // own width, so a sharp full-body photo (a 44 px face) is not called blurry for being small.
+        double sharpnessBar = Rules.MinSharpness * Math.Min(1, face.Box.Width / aligned.Width);
+        findings.Add(Quality(sharpness, sharpnessBar, mean, dark, bright));
 
         var comparison = engine.Identity.Compare(identity, await engine.Identity.EmbedFaceAsync(image, face, ct));
         verdict = verdict with { Similarity = comparison.Similarity, Threshold = comparison.Threshold };
@@ -92,7 +99,36 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
         verdict = verdict with { FaceHeightFraction = Math.Round(heightFraction, 3), FaceWidthFraction = Math.Round(widthFraction, 3) };
         if (Framing(expect, heightFraction, widthFraction, (image.Height - face.Box.Bottom) / faceHeight) is { } framing)
             findings.Add(framing);
+        if (expect.Pose is { } wanted)
+        {
+            var (finding, match, poseMirrored) = await BodyPoseFindingAsync(image, wanted, ct);
+            findings.Add(finding);
+            verdict = verdict with { PoseMatch = match, PoseMirrored = poseMirrored };
+        }
         return verdict;
+    }
+
+    /// <summary>
+    /// Extracts the body pose from the output (MoveNet on the whole image: the gate has already required one person)
+    /// and compares it with the template: overall similarity, worst body part, and whether it is the mirror image.
+    /// </summary>
+    async Task<(GateFinding, PoseMatch, bool)> BodyPoseFindingAsync(RgbaImage image, PoseTemplate wanted, CancellationToken ct)
+    {
+        var body = await _bodyPose.Value.EstimateAsync(image, ct);
+        var match = PoseSimilarity.Compare(wanted, body);
+        var mirroredMatch = PoseSimilarity.Compare(wanted.Mirrored(), body);
+        bool mirrored = mirroredMatch.Score >= Rules.MinPoseSimilarity && mirroredMatch.Score > match.Score + 0.1f;
+        string measured = $"{match} (mirror image {mirroredMatch.Score:0.00})";
+        if (mirrored)
+            return (new(GateChecks.BodyPose, false, measured, $"mirrored pose: the body shows the mirror image of '{wanted.Id}' (similarity {mirroredMatch.Score:0.00} " +
+                $"to the mirror, {match.Score:0.00} to the pose): left and right limbs are swapped"), match, true);
+        if (match.Score < Rules.MinPoseSimilarity)
+            return (new(GateChecks.BodyPose, false, measured, $"wrong pose: similarity to '{wanted.Id}' is {match.Score:0.00} < {Rules.MinPoseSimilarity:0.00} " +
+                $"(worst: {match.WorstPartName} {match.WorstPart:0.00})"), match, false);
+        if (match.WorstPart < Rules.MinPosePart)
+            return (new(GateChecks.BodyPose, false, measured, $"wrong pose: the {match.WorstPartName} is not where '{wanted.Id}' puts it " +
+                $"(part similarity {match.WorstPart:0.00} < {Rules.MinPosePart:0.00})"), match, false);
+        return (new(GateChecks.BodyPose, true, measured), match, false);
     }
 
     (string Measured, string Reason)? BlankOrPlaceholder(RgbaImage image)
@@ -122,10 +158,10 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
         return seen.Count;
     }
 
-    GateFinding Quality(double sharpness, double mean, double dark, double bright)
+    GateFinding Quality(double sharpness, double sharpnessBar, double mean, double dark, double bright)
     {
         string measured = $"sharpness {sharpness:0.000}, exposure {mean:0.00}";
-        if (sharpness < Rules.MinSharpness) return new(GateChecks.Quality, false, measured, $"the face is blurry (sharpness {sharpness:0.000} < {Rules.MinSharpness:0.000})");
+        if (sharpness < sharpnessBar) return new(GateChecks.Quality, false, measured, $"the face is blurry (sharpness {sharpness:0.000} < {sharpnessBar:0.000})");
         if (mean < Rules.MinMeanLuma || dark > Rules.MaxClipped) return new(GateChecks.Quality, false, measured, $"the face is too dark (mean luma {mean:0.00})");
         if (mean > Rules.MaxMeanLuma || bright > Rules.MaxClipped) return new(GateChecks.Quality, false, measured, $"the face is overexposed (mean luma {mean:0.00})");
         return new(GateChecks.Quality, true, measured);

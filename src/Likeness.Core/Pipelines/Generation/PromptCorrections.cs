@@ -45,9 +45,31 @@ public static class PromptCorrections
                         lines.Add(f.Check == GateChecks.Mirrored ? $"{wanted} (Not the mirror image: the previous result pointed the nose toward the opposite edge.)" : wanted);
                     break;
                 case GateChecks.Framing: lines.Add(Framing(verdict, expect, rules)); break;
+                case GateChecks.BodyPose when expect.Pose is { } pose:
+                    lines.Add(verdict.PoseMirrored
+                        ? "Follow the pose skeleton of the control image exactly as drawn, NOT its mirror image: limbs drawn on the LEFT side of the control image belong on the LEFT side of the picture."
+                        : $"Follow the pose skeleton of the control image exactly: {PartInImageTerms(pose, verdict.PoseMatch?.WorstPartName)}.");
+                    break;
             }
         }
         return lines;
+    }
+
+    /// <summary>Where the template puts a body part, in picture terms ("the arm on the LEFT side of the image, raised above the shoulder").</summary>
+    public static string PartInImageTerms(Vision.Pose.Templates.PoseTemplate pose, string? part)
+    {
+        var joints = Vision.Pose.Templates.PoseSimilarity.Parts.FirstOrDefault(p => p.Name == part).Joints;
+        var k = pose.Keypoints;
+        if (joints is null || k[Vision.Pose.OpenPose18.Neck] is not { } neck) return "every limb where the skeleton draws it";
+        var points = joints.Select(i => k[i]).OfType<System.Numerics.Vector2>().ToArray();
+        if (points.Length == 0) return "every limb where the skeleton draws it";
+        float x = points.Average(p => p.X);
+        string side = x < neck.X - 0.02f ? "on the LEFT side of the image" : x > neck.X + 0.02f ? "on the RIGHT side of the image" : "in the middle of the image";
+        string noun = part!.Contains("arm") ? "arm" : part.Contains("leg") ? "leg" : part;
+        string detail = part.Contains("arm") && k[joints[^1]] is { } hand && k[joints[0] - 1] is { } shoulder
+            ? hand.Y < shoulder.Y ? ", the hand raised above the shoulder" : ", the hand below the shoulder"
+            : "";
+        return $"the {noun} {side}{detail}, exactly where the skeleton draws it";
     }
 
     static string Framing(GateVerdict verdict, GateExpectation expect, GateRules rules) => expect.Framing switch

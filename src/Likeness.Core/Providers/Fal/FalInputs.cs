@@ -9,6 +9,7 @@ static class FalInputs
     {
         GenerationOperation.TextToImage => Flux(r, o),
         GenerationOperation.Inpaint => Inpaint(r, o),
+        GenerationOperation.PoseControl => PoseControl(r, o),
         GenerationOperation.TrainLora => new JsonObject
         {
             ["images_data_url"] = r.TrainingImagesZipUrl,
@@ -50,12 +51,34 @@ static class FalInputs
         return body;
     }
 
+    /// <summary>ControlNet union model fal-ai/flux-general loads for pose control, and its conditioning strength.</summary>
+    public const string PoseControlNet = "InstantX/FLUX.1-dev-Controlnet-Union";
+    public const double PoseConditioningScale = 0.7;
+
+    /// <summary>fal-ai/flux-general: FLUX.1 [dev] with LoRAs and a union ControlNet in pose mode (the control image is an OpenPose skeleton).</summary>
+    static JsonObject PoseControl(GenerationRequest r, FalOptions o)
+    {
+        var body = Flux(r, o);
+        body["controlnet_unions"] = new JsonArray(new JsonObject
+        {
+            ["path"] = PoseControlNet,
+            ["controls"] = new JsonArray(new JsonObject
+            {
+                ["control_image_url"] = r.ControlImage!.ToUrlOrDataUri(),
+                ["control_mode"] = "pose",
+                ["conditioning_scale"] = PoseConditioningScale,
+            }),
+        });
+        return body;
+    }
+
     /// <summary>What a validation error's field means to a user ("fal rejected the LoRA URL: ...").</summary>
     public static string Noun(string? field) => field switch
     {
         "loras" or "path" => "the LoRA URL",
         "image_url" => "the input image",
         "mask_url" => "the mask",
+        "control_image_url" or "controlnet_unions" => "the pose control image",
         "images_data_url" => "the training images zip",
         "trigger_word" => "the trigger word",
         "prompt" => "the prompt",

@@ -21,6 +21,8 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
         [GenerationOperation.Inpaint] = ["fal-ai/flux-lora/inpainting"],
         [GenerationOperation.TrainLora] = ["fal-ai/flux-lora-fast-training"],
         [GenerationOperation.RemoveBackground] = ["fal-ai/birefnet"],
+        // FLUX.1 [dev] with ControlNets and LoRAs: the OpenPose skeleton through the union ControlNet's pose mode, the identity LoRA beside it.
+        [GenerationOperation.PoseControl] = ["fal-ai/flux-general"],
     };
 
     readonly WebhookInbox? _inbox;
