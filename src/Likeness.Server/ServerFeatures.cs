@@ -27,6 +27,8 @@ public static class ServerFeatures
         services.AddSingleton<IJobStepHandler, IdentityViewsRenderStep>();
         services.AddSingleton<IJobResultFiles, IdentityViewsResultFiles>();
         services.AddSingleton<IJobKind, IdentityCinematicKind>();
+        services.AddSingleton<IJobKind, IdentityPoseKind>();
+        services.AddSingleton<IJobStepHandler, IdentityPoseStep>();
         services.AddSingleton<IJobStepHandler, CinematicStillStep>();
         services.AddSingleton<IJobStepHandler, CinematicPortraitStep>();
         services.AddSingleton<IJobStepHandler, CinematicFinalStep>();

@@ -40,6 +40,8 @@ public sealed class FakeFal : IAsyncDisposable
     /// empty = the canned 64x48 PNG.
     /// </summary>
     public Queue<byte[]> ImageReplies { get; } = new();
+    /// <summary>Picks the reply from the request itself (model, input) when jobs run concurrently; null falls back to <see cref="ImageReplies"/>.</summary>
+    public Func<string, JsonNode, byte[]?>? ReplyChooser { get; set; }
     /// <summary>Host put in status_url etc.; a foreign host tests that our key is never sent there.</summary>
     public string? QueueUrlHost { get; set; }
     public bool EchoKeyInErrors { get; set; }
@@ -117,7 +119,7 @@ public sealed class FakeFal : IAsyncDisposable
             }
             var id = $"req-{Interlocked.Increment(ref _next):D4}";
             var webhook = context.Request.Query["fal_webhook"].ToString();
-            _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null, ReplyFile = NextReply(id, model) };
+            _jobs[id] = new Job { Id = id, Model = model, Input = JsonNode.Parse(request.Body)!, Webhook = webhook.Length > 0 ? webhook : null, ReplyFile = NextReply(id, model, JsonNode.Parse(request.Body)!) };
             var app = string.Join('/', model.Split('/').Take(2));
             var host = QueueUrlHost ?? Server.Root;
             await Json(context, 200, $$"""
@@ -234,12 +236,13 @@ public sealed class FakeFal : IAsyncDisposable
         };
     }
 
-    string? NextReply(string id, string model)
+    string? NextReply(string id, string model, JsonNode input)
     {
         if (model.Contains("training", StringComparison.Ordinal) || model.Contains("birefnet", StringComparison.Ordinal)) return null;
         lock (ImageReplies)
         {
-            if (!ImageReplies.TryDequeue(out var bytes)) return null;
+            var bytes = ReplyChooser?.Invoke(model, input);
+            if (bytes is null && !ImageReplies.TryDequeue(out bytes)) return null;
             var name = $"reply-{id}" + (FakeReply.MimeType(bytes) == "image/jpeg" ? ".jpg" : ".png");
             Files.Put(name, bytes, FakeReply.MimeType(bytes));
             return name;

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Likeness.Cli.Commands;
 
-/// <summary>`likeness generate views|cinematic`: new images of the person through a provider, each one gated by the local engine.</summary>
+/// <summary>`likeness generate views|cinematic|poses`: new images of the person through a provider, each one gated by the local engine.</summary>
 public static class GenerateCommand
 {
     public static Command Create()
@@ -15,6 +15,7 @@ public static class GenerateCommand
         var command = new Command("generate", "Make new images of the person through a provider (GEMINI_API_KEY, FAL_KEY, ...); every image passes the likeness gate or the run fails with each attempt's verdict.");
         command.Subcommands.Add(ViewsCommand.CreateGenerate());
         command.Subcommands.Add(Cinematic());
+        command.Subcommands.Add(GeneratePosesCommand.Create());
         return command;
     }
 

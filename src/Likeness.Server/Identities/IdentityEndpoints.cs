@@ -21,6 +21,7 @@ public static class IdentityEndpoints
         g.MapGet("/{id:guid}/views", Views).WithSummary("The identity's views (angle, size); download one with GET /identities/{id}/views/{angle}.");
         g.MapIdentityViews();
         g.MapIdentityLora();
+        g.MapIdentityAvatars();
         g.MapGet("/{id:guid}/photos/{photoId:guid}/content", PhotoContent).WithSummary("Download a reference photo.");
         g.MapDelete("/{id:guid}/photos/{photoId:guid}", DeletePhoto).WithSummary("Remove a reference photo (erased when nothing else uses it).");
         g.MapPhotoUpload();

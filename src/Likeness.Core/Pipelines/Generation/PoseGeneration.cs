@@ -86,9 +86,9 @@ public sealed class PoseGeneration(GatedGenerator generator)
         var tiles = results.Select(r =>
         {
             if (r.Image is not null && r.Winner?.Verdict is { } v)
-                return ($"{r.Pose.Id}  id {v.Similarity:0.00} pose {v.PoseMatch?.Score:0.00}", r.Image);
+                return ($"{r.Pose.Id}\nidentity {v.Similarity:0.00}  pose {v.PoseMatch?.Score:0.00}", r.Image);
             var (w, h) = PoseControlImage.SizeFor(r.Pose, 512);
-            return ($"{r.Pose.Id}  FAILED", PoseControlImage.Render(r.Pose, w, h));
+            return ($"{r.Pose.Id}\nFAILED", PoseControlImage.Render(r.Pose, w, h));
         }).ToList();
         return Imaging.Drawing.LabelledGrid.Build(tiles, 256, Math.Min(5, tiles.Count));
     }

@@ -69,6 +69,20 @@ public sealed class PoseCatalog
     public string ToJson() => JsonSerializer.Serialize(new CatalogueFile(Format, Version, CatalogueVersion, Layout,
         _poses.Select(PoseEntry.From).ToList()), Json);
 
+    /// <summary>One template in the catalogue's entry format (as in the "poses" array), e.g. to send a custom pose to the API.</summary>
+    public static JsonElement ToEntry(PoseTemplate pose) => JsonSerializer.SerializeToElement(PoseEntry.From(pose), Json);
+
+    /// <summary>A template from one catalogue entry, validated; the problem is named when it is not usable.</summary>
+    public static PoseTemplate FromEntry(JsonElement entry)
+    {
+        PoseEntry? parsed;
+        try { parsed = entry.Deserialize<PoseEntry>(Json); }
+        catch (JsonException e) { throw new LikenessException($"the pose is not a pose catalogue entry: {e.Message}"); }
+        var pose = parsed?.ToTemplate() ?? throw new LikenessException("the pose is empty");
+        if (pose.Validate() is { Count: > 0 } problems) throw new LikenessException($"pose '{pose.Id}': {string.Join("; ", problems)}");
+        return pose;
+    }
+
     static PoseCatalog Read(Stream stream, string name)
     {
         CatalogueFile? file;
