@@ -21,6 +21,7 @@ public static class CommandCatalog
         yield return CheckCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return PoseCommand.Create();
+        yield return ThemeCommand.Create();
         yield return ProvidersCommand.Create();
     }
 }

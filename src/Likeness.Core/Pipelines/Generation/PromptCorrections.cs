@@ -45,6 +45,7 @@ public static class PromptCorrections
                         lines.Add(f.Check == GateChecks.Mirrored ? $"{wanted} (Not the mirror image: the previous result pointed the nose toward the opposite edge.)" : wanted);
                     break;
                 case GateChecks.Framing: lines.Add(Framing(verdict, expect, rules)); break;
+                case "theme": lines.Add("Make the requested change clearly visible inside the edited area, in the photo's own light and perspective."); break;
                 case GateChecks.BodyPose when expect.Pose is { } pose:
                     lines.Add(verdict.PoseMirrored
                         ? "Follow the pose skeleton of the control image exactly as drawn, NOT its mirror image: limbs drawn on the LEFT side of the control image belong on the LEFT side of the picture."
