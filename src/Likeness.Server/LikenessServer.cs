@@ -87,6 +87,7 @@ public static class LikenessServer
         app.MapIdentities();
         app.MapAssets();
         app.MapScenes();
+        Likeness.Server.Themes.CatalogueEndpoints.MapCatalogues(app);
         app.MapJobs();
         app.MapCompose();
         app.MapProviderWebhooks();

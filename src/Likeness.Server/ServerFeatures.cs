@@ -4,6 +4,7 @@ using Likeness.Server.Compose;
 using Likeness.Server.Identities;
 using Likeness.Server.JobEngine;
 using Likeness.Server.Scenes;
+using Likeness.Server.Themes;
 
 namespace Likeness.Server;
 
@@ -34,6 +35,8 @@ public static class ServerFeatures
         services.AddSingleton<IJobStepHandler, CinematicFinalStep>();
         services.AddSingleton<IJobKind, IdentityLoraKind>();
         services.AddSingleton<IJobStepHandler, IdentityLoraTrainStep>();
+        services.AddSingleton<IJobKind, ThemeKind>();
+        services.AddSingleton<IJobStepHandler, ThemeStep>();
         services.AddSingleton<IJobKind, IdentityPanelKind>();
         services.AddSingleton<IJobStepHandler, IdentityPanelStep>();
         return services;
