@@ -22,8 +22,9 @@ namespace Likeness.Pipelines.Generation;
 public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
 {
     public GateRules Rules { get; } = rules ?? new GateRules();
-    // Thunder: the gate judges one image at a time, where the more precise joints matter more than 10 ms.
-    readonly Lazy<IPoseEstimator> _bodyPose = new(() => new MoveNetPoseEstimator(engine.Sessions, MoveNetVariant.Thunder));
+    // The same extraction the pose templates were made with (thunder, crop around the person, widened over cut limbs):
+    // a pose is compared with what that pipeline sees, not with a coarser whole-frame estimate.
+    readonly Lazy<Poses.PoseExtraction> _bodyPose = new(() => new Poses.PoseExtraction(engine, new MoveNetPoseEstimator(engine.Sessions, MoveNetVariant.Thunder)));
 
     /// <summary>A provider call that produced no image (safety block, empty answer): a failed verdict with the provider's reason.</summary>
     public static GateVerdict NoImage(FailureKind kind, string reason) =>
@@ -109,12 +110,12 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
     }
 
     /// <summary>
-    /// Extracts the body pose from the output (MoveNet on the whole image: the gate has already required one person)
+    /// Extracts the body pose of the output's main person
     /// and compares it with the template: overall similarity, worst body part, and whether it is the mirror image.
     /// </summary>
     async Task<(GateFinding, PoseMatch, bool)> BodyPoseFindingAsync(RgbaImage image, PoseTemplate wanted, CancellationToken ct)
     {
-        var body = await _bodyPose.Value.EstimateAsync(image, ct);
+        var body = (await _bodyPose.Value.ExtractAsync(image, new Poses.PoseExtractionRequest { Id = "output" }, ct))[0].Pose;
         var match = PoseSimilarity.Compare(wanted, body);
         var mirroredMatch = PoseSimilarity.Compare(wanted.Mirrored(), body);
         bool mirrored = mirroredMatch.Score >= Rules.MinPoseSimilarity && mirroredMatch.Score > match.Score + 0.1f;

@@ -29,26 +29,25 @@ public sealed record ExtractedPose(int Person, Rect Region, BodyPose Pose, PoseT
 
 /// <summary>
 /// `likeness pose extract`: real photos into pose templates. MoveNet is a single-person model, so each person is
-/// cropped first: around their face (a body is about eight heads tall and its arms reach about two face widths out
-/// on each side), or the region the user gives; a photo without faces is searched whole.
+/// cropped first: around their face (a body is about eight heads tall, its arms reach past two face widths on each side
+/// and two face heights above the head; a crop that cuts limbs off is widened around the joints found), or the region the user gives; a photo without faces is searched whole.
 /// </summary>
 public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator)
 {
     public async Task<IReadOnlyList<ExtractedPose>> ExtractAsync(RgbaImage image, PoseExtractionRequest request, CancellationToken ct = default)
     {
-        var regions = await RegionsAsync(image, request, ct);
+        var (regions, faceCentres) = await RegionsAsync(image, request, ct);
+        var others = regions.ToDictionary(r => r.Person, r => (IReadOnlyList<System.Numerics.Vector2>)faceCentres.Where(c => !r.Region.Contains((int)c.X, (int)c.Y)).ToList());
         var results = new List<ExtractedPose>();
-        foreach (var (person, region) in regions)
+        foreach (var (person, first) in regions)
         {
             ct.ThrowIfCancellationRequested();
-            var crop = region == new Rect(0, 0, image.Width, image.Height) ? image : image.Crop(region);
-            var local = await estimator.EstimateAsync(crop, ct);
-            float edge = Math.Max(2f, EdgeMargin * Math.Max(crop.Width, crop.Height));
-            var pose = new BodyPose(local.Keypoints.Select(k => k with
-            {
-                X = k.X + region.X, Y = k.Y + region.Y,
-                Score = AtEdge(k, crop.Width, crop.Height, edge) ? 0 : k.Score,
-            }).ToArray(), local.ModelName);
+            var (region, pose) = (first, await EstimateInAsync(image, first, ct));
+            // A guessed region can cut off a limb (a golf swing reaches far past a small face): when confident joints
+            // sit on the crop's border, widen the crop around what was found and look again, once.
+            if (request.Box is null && Widened(image, region, pose, request.MinScore, others[person]) is { } wider)
+                (region, pose) = (wider, await EstimateInAsync(image, wider, ct));
+            pose = WithoutBorderJoints(pose);
             string id = regions.Count > 1 ? $"{request.Id}-{person}" : request.Id;
             var source = request.SourcePhoto is null ? null : new PoseSource(request.SourcePhoto, pose.ModelName, person);
             var template = PoseTemplates.From(pose, id, request.Name ?? Humanise(id), request.Category, request.MinScore, request.Tags, source);
@@ -61,7 +60,46 @@ public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator
         return results;
     }
 
-    async Task<List<(int Person, Rect Region)>> RegionsAsync(RgbaImage image, PoseExtractionRequest request, CancellationToken ct)
+    async Task<BodyPose> EstimateInAsync(RgbaImage image, Rect region, CancellationToken ct)
+    {
+        var crop = region == new Rect(0, 0, image.Width, image.Height) ? image : image.Crop(region);
+        var local = await estimator.EstimateAsync(crop, ct);
+        float edge = Math.Max(2f, EdgeMargin * Math.Max(crop.Width, crop.Height));
+        return new BodyPose(local.Keypoints.Select(k => k with
+        {
+            X = k.X + region.X, Y = k.Y + region.Y,
+            Score = AtEdge(k, crop.Width, crop.Height, edge) ? -k.Score : k.Score, // negative: confident but on the border
+        }).ToArray(), local.ModelName);
+    }
+
+    static BodyPose WithoutBorderJoints(BodyPose pose) =>
+        new(pose.Keypoints.Select(k => k.Score < 0 ? k with { Score = 0 } : k).ToArray(), pose.ModelName);
+
+    /// <summary>
+    /// A larger region when confident joints lie on the border of this one (and the photo goes on past it), else null;
+    /// never one that takes in another person's face (MoveNet would then pick either of them).
+    /// </summary>
+    static Rect? Widened(RgbaImage image, Rect region, BodyPose pose, float minScore, IReadOnlyList<System.Numerics.Vector2> otherFaces)
+    {
+        var onBorder = pose.Keypoints.Where(k => -k.Score >= minScore).ToList();
+        if (onBorder.Count == 0) return null;
+        var found = pose.Keypoints.Where(k => Math.Abs(k.Score) >= minScore).ToList();
+        float x0 = found.Min(k => k.X), x1 = found.Max(k => k.X), y0 = found.Min(k => k.Y), y1 = found.Max(k => k.Y);
+        float grow = Math.Max(y1 - y0, x1 - x0) * 0.5f;
+        var wider = Rect.FromEdges((int)Math.Min(region.X, x0 - grow), (int)Math.Min(region.Y, y0 - grow),
+            (int)Math.Max(region.Right, x1 + grow), (int)Math.Max(region.Bottom, y1 + grow)).Intersect(new Rect(0, 0, image.Width, image.Height));
+        if (otherFaces.Any(f => wider.Contains((int)f.X, (int)f.Y) && !region.Contains((int)f.X, (int)f.Y))) return null;
+        return wider.Width * (long)wider.Height > 1.1 * region.Width * (long)region.Height ? wider : null;
+    }
+
+    async Task<(List<(int Person, Rect Region)>, List<System.Numerics.Vector2>)> RegionsAsync(RgbaImage image, PoseExtractionRequest request, CancellationToken ct)
+    {
+        var faces = (await engine.Detector.DetectAsync(image, ct: ct)).OrderByDescending(f => f.Box.Width).ToList();
+        var centres = faces.Select(f => new System.Numerics.Vector2(f.Box.CenterX, f.Box.CenterY)).ToList();
+        return (PersonRegions(image, request, faces), centres);
+    }
+
+    static List<(int Person, Rect Region)> PersonRegions(RgbaImage image, PoseExtractionRequest request, List<Vision.Faces.DetectedFace> faces)
     {
         var whole = new Rect(0, 0, image.Width, image.Height);
         if (request.Box is { } box)
@@ -71,7 +109,6 @@ public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator
                 throw new LikenessException($"--box {box.X},{box.Y},{box.Width},{box.Height} lies outside the {image.Width}x{image.Height} photo");
             return [(request.Person ?? 1, clipped)];
         }
-        var faces = (await engine.Detector.DetectAsync(image, ct: ct)).OrderByDescending(f => f.Box.Width).ToList();
         if (faces.Count == 0)
         {
             if (request.Person > 1) throw new LikenessException($"person {request.Person} was asked for, but no face was found; give the person's region with --box X,Y,W,H");
@@ -100,8 +137,10 @@ public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator
     static Rect Around(BoxF face, Rect whole)
     {
         float w = face.Width, h = face.Height;
+        // Narrow on purpose (neighbours in group photos); limbs reaching further are found by widening around the joints.
         int left = (int)(face.CenterX - 2.6f * w), right = (int)(face.CenterX + 2.6f * w);
-        int top = (int)(face.Y - 0.8f * h), bottom = (int)(face.Y + 9f * h);
+        // Hands raised above the head (a golf swing, a wave) reach about two face heights above the face box.
+        int top = (int)(face.Y - 2.2f * h), bottom = (int)(face.Y + 9f * h);
         return Rect.FromEdges(left, top, right, bottom).Intersect(whole);
     }
 
