@@ -25,7 +25,7 @@ public static class PoseExtractCommand
         var box = new Option<string?>("--box") { Description = "The person's region X,Y,W,H in pixels (for people without a visible face, or to pick one)." };
         var person = new Option<int?>("--person") { Description = "Which person, by face size (1 = the largest face)." };
         var all = new Option<bool>("--all") { Description = "Every person in the photo whose face is at least 40 % as wide as the largest." };
-        var model = new Option<string>("--model") { Description = $"Pose model: {string.Join(", ", PoseEstimators.Names)}.", DefaultValueFactory = _ => MoveNetPoseEstimator.ThunderModel };
+        var model = new Option<string?>("--model") { Description = $"Pose model: {string.Join(", ", PoseEstimators.Names)} (default: movenet-thunder, else the most precise one available)." };
         var minScore = new Option<float>("--min-score") { Description = "Joints scored below this are left out of the template.", DefaultValueFactory = _ => PoseTemplates.DefaultMinScore };
         var output = new Option<string?>("--out") { Description = "Catalogue JSON to add the templates to (created if missing; same ids are replaced)." };
         var draw = new Option<string?>("--draw") { Description = "Folder for ID-photo.png (skeleton on the photo) and ID-control.png (control image)." };
@@ -45,7 +45,9 @@ public static class PoseExtractCommand
                     throw new LikenessException($"unknown category '{parse.GetValue(category)}'; use one of: {string.Join(", ", PoseCatalog.Categories)}");
                 var (engine, lifetime) = engineOptions.Create(parse);
                 using var _ = lifetime;
-                var extraction = new PoseExtraction(engine, PoseEstimators.Create(engine.Sessions, parse.GetValue(model)!));
+                var estimator = parse.GetValue(model) is { } named ? PoseEstimators.Create(engine.Sessions, named)
+                    : await PoseEstimators.MostPreciseAsync(engine.Sessions, StderrLoggerFactory.Instance.CreateLogger("pose"), ct);
+                var extraction = new PoseExtraction(engine, estimator);
                 var templates = new List<PoseTemplate>();
                 var drawings = new List<(string, RgbaImage)>();
                 int failed = 0;

@@ -24,7 +24,7 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
     public GateRules Rules { get; } = rules ?? new GateRules();
     // The same extraction the pose templates were made with (thunder, crop around the person, widened over cut limbs):
     // a pose is compared with what that pipeline sees, not with a coarser whole-frame estimate.
-    readonly Lazy<Poses.PoseExtraction> _bodyPose = new(() => new Poses.PoseExtraction(engine, new MoveNetPoseEstimator(engine.Sessions, MoveNetVariant.Thunder)));
+    Poses.PoseExtraction? _bodyPose;
 
     /// <summary>A provider call that produced no image (safety block, empty answer): a failed verdict with the provider's reason.</summary>
     public static GateVerdict NoImage(FailureKind kind, string reason) =>
@@ -115,7 +115,8 @@ public sealed class GenerationGate(VisionEngine engine, GateRules? rules = null)
     /// </summary>
     async Task<(GateFinding, PoseMatch, bool)> BodyPoseFindingAsync(RgbaImage image, PoseTemplate wanted, CancellationToken ct)
     {
-        var body = (await _bodyPose.Value.ExtractAsync(image, new Poses.PoseExtractionRequest { Id = "output" }, ct))[0].Pose;
+        _bodyPose ??= new Poses.PoseExtraction(engine, await PoseEstimators.MostPreciseAsync(engine.Sessions, null, ct));
+        var body = (await _bodyPose.ExtractAsync(image, new Poses.PoseExtractionRequest { Id = "output" }, ct))[0].Pose;
         var match = PoseSimilarity.Compare(wanted, body);
         var mirroredMatch = PoseSimilarity.Compare(wanted.Mirrored(), body);
         bool mirrored = mirroredMatch.Score >= Rules.MinPoseSimilarity && mirroredMatch.Score > match.Score + 0.1f;

@@ -37,4 +37,22 @@ public static class PoseEstimators
             return new BodyPixSegmenter(sessions);
         }
     }
+
+    /// <summary>
+    /// The most precise estimator that can be loaded: MoveNet thunder, else the default (lightning, else BodyPix), with a
+    /// warning. Pose templates and the pose gate use it; thunder, like lightning, comes only from mirrors.
+    /// </summary>
+    public static async Task<IPoseEstimator> MostPreciseAsync(IModelSessions sessions, ILogger? logger = null, CancellationToken ct = default)
+    {
+        try
+        {
+            await sessions.GetAsync(MoveNetPoseEstimator.ThunderModel, ct);
+            return new MoveNetPoseEstimator(sessions, MoveNetVariant.Thunder);
+        }
+        catch (ModelUnavailableException e)
+        {
+            logger?.LogWarning("Pose templates and the pose gate fall back to a less precise model: {Model} is unavailable. {Reason}", MoveNetPoseEstimator.ThunderModel, e.Message);
+            return await DefaultAsync(sessions, logger, ct);
+        }
+    }
 }
