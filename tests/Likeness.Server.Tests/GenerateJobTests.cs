@@ -201,7 +201,7 @@ public sealed class GenerateJobTests : IClassFixture<ProviderServerFixture>
         Assert.Contains("does not exist for this user", await Refused(new { operation = "remove-background", imageAssetId = bobs }));
         Assert.Contains("imageCount", await Refused(new { operation = "text-to-image", prompt = "x", imageCount = 50 }));
         Assert.Contains("route", await Refused(new { operation = "text-to-image", prompt = "x", route = "midjourney" }));
-        Assert.Contains("no provider offers `pose-control` by default; configure a model", await Refused(new { operation = "pose-control", prompt = "x", controlAssetId = (await alice.UploadAsset(TestImages.Png(32, 32, seed: 8))).Id() }));
+        Assert.Contains("`controlAssetId`", await Refused(new { operation = "pose-control", prompt = "x" }));
     }
 
     [Fact]
