@@ -33,7 +33,8 @@ public sealed class DurabilityTests : IAsyncLifetime
         {
             token = first.PrintedToken ?? throw new InvalidOperationException($"The first start printed no token:\n{first.Output}");
             var client = Client(first, token);
-            jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 1500 } })).Json(HttpStatusCode.Accepted)).Id();
+            // 4 s per step: the poll below must see step two running; a 1.5 s window was missed on a loaded CI machine.
+            jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 4000 } })).Json(HttpStatusCode.Accepted)).Id();
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (true)
             {

@@ -7,6 +7,10 @@ public sealed record SessionOptions
     public int InterOpThreads { get; init; } = 1;
     public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
     public InferenceDevice Device { get; init; } = InferenceDevice.Cpu;
+    /// <summary>
+    /// ORT's CPU arena keeps the largest run's intermediate tensors allocated for the next run; off, they are freed.
+    /// </summary>
+    public bool CpuMemoryArena { get; init; } = true;
 
     public static SessionOptions Default { get; } = new();
 }

@@ -50,6 +50,27 @@ public class InferenceSessionTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void A_session_without_the_memory_arena_gives_the_same_results_run_after_run()
+    {
+        using var pooled = Open("pose/movenet-lightning.onnx");
+        using var freed = Open("pose/movenet-lightning.onnx", new SessionOptions { CpuMemoryArena = false });
+        var pixels = new int[192 * 192 * 3];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (i * 37) % 256;
+        var expected = pooled.Run(Tensor.FromInt32(pixels, 1, 192, 192, 3))[0].Value.AsFloats();
+        for (int run = 0; run < 3; run++)
+            Assert.Equal(expected, freed.Run(Tensor.FromInt32(pixels, 1, 192, 192, 3))[0].Value.AsFloats());
+    }
+
+    [Fact]
+    public void Low_memory_mode_frees_isnets_activations_and_the_default_keeps_the_arena()
+    {
+        Assert.Empty(new InferenceOptions().ArenaFreeModels.Where(_ => Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") != "1"));
+        Environment.SetEnvironmentVariable("LIKENESS_LOW_MEMORY", "1");
+        try { Assert.Contains("isnet", new InferenceOptions().ArenaFreeModels); }
+        finally { Environment.SetEnvironmentVariable("LIKENESS_LOW_MEMORY", null); }
+    }
+
+    [SkippableFact]
     public void MoveNet_takes_int32_and_returns_17_keypoints()
     {
         using var session = Open("pose/movenet-lightning.onnx");
