@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
@@ -47,13 +46,8 @@ public sealed class AvatarBatchTests : IClassFixture<ProviderServerFixture>
         await File.WriteAllBytesAsync(photo, TestPhotos.Shared(Leo + "img37.jpg"));
         try
         {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "likeness.dll"), "pose", "extract", photo, "--id", "leo-oscar", "--category", "business", "--json", "--mirror", TestPhotos.SharedModels() })
-                info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, text + await process.StandardError.ReadToEndAsync());
+            var (exit, text, err) = await CliProcess.RunAsync(["pose", "extract", photo, "--id", "leo-oscar", "--category", "business", "--json", "--mirror", TestPhotos.SharedModels()]);
+            Assert.True(exit == 0, text + err);
             return JsonDocument.Parse(text[text.IndexOf('{')..]).RootElement.GetProperty("poses")[0].Clone();
         }
         finally { File.Delete(photo); }

@@ -15,19 +15,7 @@ public sealed class CommandCliTests : IDisposable
     public CommandCliTests() => Directory.CreateDirectory(_dir);
     public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
-    static async Task<(int Exit, string Out, string Err)> Likeness(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "likeness.dll"));
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.Environment.Remove("LIKENESS_MODEL_MIRROR");
-        info.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    static Task<(int Exit, string Out, string Err)> Likeness(params string[] arguments) => CliProcess.RunAsync(arguments);
 
     string Folder(string name, params (string Name, byte[] Bytes)[] files)
     {

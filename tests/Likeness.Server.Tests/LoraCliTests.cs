@@ -30,25 +30,8 @@ public sealed class LoraCliTests : IAsyncLifetime
 
     async Task<(int Exit, string Out)> Likeness(params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "likeness.dll"));
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        foreach (var name in new[] { "FAL_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "REPLICATE_API_TOKEN", "HF_TOKEN" }) info.Environment.Remove(name);
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase)).ToList()) info.Environment.Remove(key);
-        info.Environment["FAL_KEY"] = FakeFal.Key;
-        info.Environment["Providers__Fal__BaseUrl"] = _fal.Server.Root;
-        info.Environment["Providers__Fal__PlatformBaseUrl"] = _fal.Server.Root + "/v1";
-        info.Environment["Providers__Fal__StorageBaseUrl"] = _fal.Server.Root;
-        info.Environment["Providers__Fal__PollInterval"] = "00:00:00.050";
-        info.Environment["Providers__Downloads__Url__AllowHttp"] = "true";
-        info.Environment["Providers__Downloads__Url__AllowPrivateNetworks"] = "true";
-        info.Environment["LIKENESS_DATA"] = Path.Combine(_dir, "data");
-        info.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(arguments, env => CliProcess.UseFakeFal(env, _fal, Path.Combine(_dir, "data")));
+        return (exit, stdout + stderr);
     }
 
     [SkippableFact]

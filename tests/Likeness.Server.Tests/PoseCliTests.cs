@@ -17,19 +17,7 @@ public sealed class PoseCliTests : IDisposable
     public PoseCliTests() => Directory.CreateDirectory(_dir);
     public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
-    static async Task<(int Exit, string Out, string Err)> Likeness(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "likeness.dll"));
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.Environment.Remove("LIKENESS_MODEL_MIRROR");
-        info.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    static Task<(int Exit, string Out, string Err)> Likeness(params string[] arguments) => CliProcess.RunAsync(arguments);
 
     [Fact]
     public async Task List_shows_the_catalogue_and_filters_by_category()

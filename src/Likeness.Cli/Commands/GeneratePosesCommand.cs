@@ -93,15 +93,7 @@ public static class GeneratePosesCommand
     static List<PoseTemplate> Choose(PoseCatalog catalog, string[] ids, int? count, string? category)
     {
         var chosen = ids.Select(catalog.Get).ToList();
-        if (count is { } n)
-        {
-            if (n is < 1 or > 100) throw new LikenessException("--count must be 1..100");
-            if (category is not null && !PoseCatalog.Categories.Contains(category)) throw new LikenessException($"unknown category '{category}'");
-            var pool = catalog.Poses.Where(p => category is null || p.Category == category).ToList();
-            var withMirrors = pool.Concat(pool.Select(p => p.Mirrored())).ToList();
-            if (n > withMirrors.Count) throw new LikenessException($"the catalogue has {pool.Count} {category} poses ({withMirrors.Count} with their mirror images)");
-            chosen.AddRange(withMirrors.Take(n));
-        }
+        if (count is { } n) chosen.AddRange(catalog.Take(n, category));
         if (chosen.Count == 0) throw new LikenessException("give --pose ID (repeatable) or --count N; `likeness pose list` shows the poses");
         return chosen;
     }

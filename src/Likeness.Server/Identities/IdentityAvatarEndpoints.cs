@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
-using Likeness.Imaging.Drawing;
+using Likeness.Pipelines.Generation;
 using Likeness.Server.Api;
 using Likeness.Server.Auth;
 using Likeness.Server.Blobs;
@@ -54,19 +54,20 @@ public static class IdentityAvatarEndpoints
         foreach (var pose in r.Poses ?? []) chosen.Add((PoseCatalog.Bundled.Get(pose).Id, null));
         foreach (var template in r.Templates ?? []) { PoseCatalog.FromEntry(template); chosen.Add((null, template)); }
         if (r.Count is { } count)
-        {
-            if (count is < 1 or > MaxAvatars) throw new LikenessException($"`count` must be 1..{MaxAvatars}");
-            if (r.Category is { } c && !PoseCatalog.Categories.Contains(c))
-                throw new LikenessException($"unknown category '{c}'; use one of: {string.Join(", ", PoseCatalog.Categories)}");
-            var pool = PoseCatalog.Bundled.Poses.Where(p => r.Category is null || p.Category == r.Category).Select(p => p.Id).ToList();
-            var withMirrors = pool.Concat(pool.Select(p => p + "-mirrored")).ToList();
-            if (count > withMirrors.Count)
-                throw new LikenessException($"the catalogue has {pool.Count} {r.Category ?? ""} poses ({withMirrors.Count} with their mirror images); ask for at most that many or add `templates`");
-            chosen.AddRange(withMirrors.Take(count).Select(p => ((string?)p, (JsonElement?)null)));
-        }
+            chosen.AddRange(PoseCatalog.Bundled.Take(count, r.Category, MaxAvatars).Select(p => ((string?)p.Id, (JsonElement?)null)));
         if (chosen.Count == 0) throw new LikenessException("give `poses`, `templates` or `count`; `likeness pose list` (or the catalogue) shows the poses");
         if (chosen.Count > MaxAvatars) throw new LikenessException($"{chosen.Count} avatars asked; at most {MaxAvatars} per batch");
         return chosen;
+    }
+
+    static async Task<RgbaImage?> AssetImageAsync(LikenessDb db, IBlobStore blobs, Guid assetId, CancellationToken ct)
+    {
+        if (await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct) is not { } asset) return null;
+        await using var stream = await blobs.OpenReadAsync(asset.BlobSha256, ct);
+        if (stream is null) return null;
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return ImageCodec.Decode(buffer.ToArray(), asset.Name);
     }
 
     static async Task<IResult> Sheet(Guid id, Guid batchId, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs, CancellationToken ct)
@@ -76,32 +77,16 @@ public static class IdentityAvatarEndpoints
         var items = await db.Jobs.AsNoTracking().Include(j => j.Steps).Where(j => j.ParentJobId == batchId && j.OwnerId == owner && j.Kind == IdentityPoseKind.Name)
             .OrderBy(j => j.ItemIndex).ToListAsync(ct);
         if (items.Count == 0) return Problems.NotFound("Avatar batch", batchId);
-        var tiles = new List<(string, RgbaImage)>();
+        var tiles = new List<PoseGeneration.SheetItem>();
         foreach (var item in items)
         {
             var input = JsonSerializer.Deserialize<IdentityPoseInput>(item.InputJson, Json.Options)!;
             if (input.IdentityId != id) return Problems.NotFound("Avatar batch", batchId);
-            var pose = input.Resolve();
             var output = item.Steps.FirstOrDefault()?.OutputJson is { } json ? JsonSerializer.Deserialize<IdentityPoseOutput>(json, Json.Options) : null;
-            RgbaImage? image = null;
-            if (output?.AssetId is { } assetId && await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct) is { } asset)
-            {
-                await using var stream = await blobs.OpenReadAsync(asset.BlobSha256, ct);
-                if (stream is not null)
-                {
-                    using var buffer = new MemoryStream();
-                    await stream.CopyToAsync(buffer, ct);
-                    image = ImageCodec.Decode(buffer.ToArray(), asset.Name);
-                }
-            }
-            if (image is not null) tiles.Add(($"{pose.Id}\nidentity {output!.Similarity:0.00}  pose {output.PoseSimilarity:0.00}", image));
-            else
-            {
-                var (w, h) = PoseControlImage.SizeFor(pose, 512);
-                tiles.Add(($"{pose.Id}\n{item.Status.ToString().ToUpperInvariant()}", PoseControlImage.Render(pose, w, h)));
-            }
+            var image = output?.AssetId is { } assetId ? await AssetImageAsync(db, blobs, assetId, ct) : null;
+            tiles.Add(new(input.Resolve(), image, output?.Similarity, output?.PoseSimilarity, item.Status.ToString().ToUpperInvariant()));
         }
-        var png = ImageCodec.Encode(LabelledGrid.Build(tiles, 256, Math.Min(5, tiles.Count)), ImageFormat.Png);
+        var png = ImageCodec.Encode(PoseGeneration.ContactSheet(tiles), ImageFormat.Png);
         return TypedResults.File(png, "image/png", $"avatars-{batchId}.png");
     }
 }

@@ -112,6 +112,27 @@ public sealed class ThemeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(sunglasses.Coverage < 0.05, $"sunglasses change {sunglasses.Coverage:P1} of the photo");
     }
 
+    [SkippableFact]
+    public async Task In_a_group_the_theme_stays_on_one_person_and_a_new_background_is_refused()
+    {
+        var engine = Engine.Require("skin-clothes-hair");
+        var couple = TestModels.Photo("fullbody/face_recognition/kit_with_rose.jpg");
+        var masks = new ThemeMasks(engine);
+        var chef = await masks.BuildAsync(couple, ThemeCatalog.Get("chef"));
+        var faces = await engine.Detector.DetectAsync(couple);
+        var neighbour = faces.First(f => f != faces[0]).Box;
+        // The neighbour's chest (one face height below her chin) is hers, not the themed person's.
+        double neighbourChest = Mass(chef.Combined, (x, y) => Math.Abs(x - neighbour.CenterX) < 0.5f * neighbour.Width
+            && y > neighbour.Bottom + 0.5f * neighbour.Height && y < neighbour.Bottom + 2.5f * neighbour.Height);
+        output.WriteLine($"chef mask on the neighbour's chest: {neighbourChest:0}; coverage {chef.Coverage:P1}");
+        Assert.Equal(0, neighbourChest, 0);
+        Assert.True(chef.Coverage > 0.1);
+
+        var e = await Assert.ThrowsAsync<LikenessException>(() => masks.BuildAsync(couple, ThemeCatalog.Get("background-studio")));
+        Assert.Contains("2 people", e.Message);
+        Assert.Contains("Crop the photo to one person", e.Message);
+    }
+
     /// <summary>The photo with every masked pixel's colour inverted: a real, visible edit in exactly the allowed region.</summary>
     static RgbaImage EditedInside(RgbaImage photo, FloatPlane mask)
     {

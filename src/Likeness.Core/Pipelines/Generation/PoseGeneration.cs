@@ -81,14 +81,19 @@ public sealed class PoseGeneration(GatedGenerator generator)
     }
 
     /// <summary>The batch's contact sheet: each delivered image with its pose id and scores, failures as their control image.</summary>
-    public static RgbaImage ContactSheet(IReadOnlyList<PoseResult> results)
+    public static RgbaImage ContactSheet(IReadOnlyList<PoseResult> results) => ContactSheet(results.Select(r =>
+        new SheetItem(r.Pose, r.Image, r.Winner?.Verdict.Similarity, r.Winner?.Verdict.PoseMatch?.Score, r.Image is null ? "FAILED" : null)).ToList());
+
+    /// <summary>One tile: the avatar (or null: the pose's control image is shown with <paramref name="Status"/>).</summary>
+    public sealed record SheetItem(PoseTemplate Pose, RgbaImage? Image, double? Identity, double? PoseScore, string? Status);
+
+    public static RgbaImage ContactSheet(IReadOnlyList<SheetItem> items)
     {
-        var tiles = results.Select(r =>
+        var tiles = items.Select(i =>
         {
-            if (r.Image is not null && r.Winner?.Verdict is { } v)
-                return ($"{r.Pose.Id}\nidentity {v.Similarity:0.00}  pose {v.PoseMatch?.Score:0.00}", r.Image);
-            var (w, h) = PoseControlImage.SizeFor(r.Pose, 512);
-            return ($"{r.Pose.Id}\nFAILED", PoseControlImage.Render(r.Pose, w, h));
+            if (i.Image is not null) return ($"{i.Pose.Id}\nidentity {i.Identity:0.00}  pose {i.PoseScore:0.00}", i.Image);
+            var (w, h) = PoseControlImage.SizeFor(i.Pose, 512);
+            return ($"{i.Pose.Id}\n{i.Status}", PoseControlImage.Render(i.Pose, w, h));
         }).ToList();
         return Imaging.Drawing.LabelledGrid.Build(tiles, 256, Math.Min(5, tiles.Count));
     }

@@ -42,12 +42,12 @@ public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator
         foreach (var (person, first) in regions)
         {
             ct.ThrowIfCancellationRequested();
-            var (region, pose) = (first, await EstimateInAsync(image, first, ct));
+            var region = first;
+            var (pose, border) = await EstimateInAsync(image, region, ct);
             // A guessed region can cut off a limb (a golf swing reaches far past a small face): when confident joints
             // sit on the crop's border, widen the crop around what was found and look again, once.
-            if (request.Box is null && Widened(image, region, pose, request.MinScore, others[person]) is { } wider)
-                (region, pose) = (wider, await EstimateInAsync(image, wider, ct));
-            pose = WithoutBorderJoints(pose);
+            if (request.Box is null && Widened(image, region, pose, border, request.MinScore, others[person]) is { } wider)
+                (region, (pose, _)) = (wider, await EstimateInAsync(image, wider, ct));
             string id = regions.Count > 1 ? $"{request.Id}-{person}" : request.Id;
             var source = request.SourcePhoto is null ? null : new PoseSource(request.SourcePhoto, pose.ModelName, person);
             var template = PoseTemplates.From(pose, id, request.Name ?? Humanise(id), request.Category, request.MinScore, request.Tags, source);
@@ -60,30 +60,27 @@ public sealed class PoseExtraction(VisionEngine engine, IPoseEstimator estimator
         return results;
     }
 
-    async Task<BodyPose> EstimateInAsync(RgbaImage image, Rect region, CancellationToken ct)
+    /// <summary>The pose in image coordinates with border joints scored 0, and those border joints as MoveNet gave them.</summary>
+    async Task<(BodyPose Pose, IReadOnlyList<PoseKeypoint> Border)> EstimateInAsync(RgbaImage image, Rect region, CancellationToken ct)
     {
         var crop = region == new Rect(0, 0, image.Width, image.Height) ? image : image.Crop(region);
         var local = await estimator.EstimateAsync(crop, ct);
         float edge = Math.Max(2f, EdgeMargin * Math.Max(crop.Width, crop.Height));
-        return new BodyPose(local.Keypoints.Select(k => k with
-        {
-            X = k.X + region.X, Y = k.Y + region.Y,
-            Score = AtEdge(k, crop.Width, crop.Height, edge) ? -k.Score : k.Score, // negative: confident but on the border
-        }).ToArray(), local.ModelName);
+        var placed = local.Keypoints.Select(k => k with { X = k.X + region.X, Y = k.Y + region.Y }).ToArray();
+        var atEdge = local.Keypoints.Select(k => AtEdge(k, crop.Width, crop.Height, edge)).ToArray();
+        var pose = new BodyPose(placed.Select((k, i) => atEdge[i] ? k with { Score = 0 } : k).ToArray(), local.ModelName);
+        return (pose, placed.Where((_, i) => atEdge[i]).ToList());
     }
-
-    static BodyPose WithoutBorderJoints(BodyPose pose) =>
-        new(pose.Keypoints.Select(k => k.Score < 0 ? k with { Score = 0 } : k).ToArray(), pose.ModelName);
 
     /// <summary>
     /// A larger region when confident joints lie on the border of this one (and the photo goes on past it), else null;
     /// never one that takes in another person's face (MoveNet would then pick either of them).
     /// </summary>
-    static Rect? Widened(RgbaImage image, Rect region, BodyPose pose, float minScore, IReadOnlyList<System.Numerics.Vector2> otherFaces)
+    static Rect? Widened(RgbaImage image, Rect region, BodyPose pose, IReadOnlyList<PoseKeypoint> border, float minScore, IReadOnlyList<System.Numerics.Vector2> otherFaces)
     {
-        var onBorder = pose.Keypoints.Where(k => -k.Score >= minScore).ToList();
+        var onBorder = border.Where(k => k.Score >= minScore).ToList();
         if (onBorder.Count == 0) return null;
-        var found = pose.Keypoints.Where(k => Math.Abs(k.Score) >= minScore).ToList();
+        var found = pose.Keypoints.Where(k => k.Score >= minScore).Concat(onBorder).ToList();
         float x0 = found.Min(k => k.X), x1 = found.Max(k => k.X), y0 = found.Min(k => k.Y), y1 = found.Max(k => k.Y);
         float grow = Math.Max(y1 - y0, x1 - x0) * 0.5f;
         var wider = Rect.FromEdges((int)Math.Min(region.X, x0 - grow), (int)Math.Min(region.Y, y0 - grow),

@@ -39,6 +39,7 @@ public sealed class ThemeApplication(VisionEngine engine, GatedGenerator generat
         if (masks.Coverage < 0.002)
             throw new LikenessException($"the {theme.Name} theme found nothing to change on this photo ({string.Join(", ", theme.Regions)} not visible); use a photo that shows them");
         var input = await engine.Identity.EmbedFaceAsync(photo, masks.Face, ct);
+        int peopleBefore = Significant(await engine.Detector.DetectAsync(photo, ct: ct), masks.Face.Box.Area);
         var maskImage = MaskImage(masks.Combined);
         var request = new GenerationRequest
         {
@@ -52,7 +53,7 @@ public sealed class ThemeApplication(VisionEngine engine, GatedGenerator generat
         };
         var gated = new GatedRequest($"theme {theme.Id}", request, new GateExpectation(null, GateFraming.Any), IdentityTemplate.FromEmbeddings([input]))
         {
-            Judge = async (output, token) => (await JudgeAsync(output, photo, masks, input, token), output.Width == photo.Width && output.Height == photo.Height ? output : output.Resize(photo.Width, photo.Height)),
+            Judge = async (output, token) => (await JudgeAsync(output, photo, masks, input, peopleBefore, token), output.Width == photo.Width && output.Height == photo.Height ? output : output.Resize(photo.Width, photo.Height)),
         };
         var outcome = await generator.RunAsync(gated, context, progress, ct);
         return new ThemeResult(theme, outcome.Image, masks, outcome);
@@ -71,7 +72,7 @@ public sealed class ThemeApplication(VisionEngine engine, GatedGenerator generat
         return image;
     }
 
-    public async Task<GateVerdict> JudgeAsync(RgbaImage output, RgbaImage photo, ThemeMaskSet masks, FaceEmbedding input, CancellationToken ct)
+    public async Task<GateVerdict> JudgeAsync(RgbaImage output, RgbaImage photo, ThemeMaskSet masks, FaceEmbedding input, int peopleBefore, CancellationToken ct)
     {
         var findings = new List<GateFinding> { new(GateChecks.Answer, true, $"{output.Width}x{output.Height}") };
         var verdict = new GateVerdict(findings) { Width = output.Width, Height = output.Height };
@@ -90,10 +91,11 @@ public sealed class ThemeApplication(VisionEngine engine, GatedGenerator generat
             return verdict;
         }
         var face = faces.OrderBy(f => Math.Abs(f.Box.CenterX - masks.Face.Box.CenterX) + Math.Abs(f.Box.CenterY - masks.Face.Box.CenterY)).First();
-        // Other people already in the photo may stay; the theme must not add anyone.
-        int before = Significant(await engine.Detector.DetectAsync(photo, ct: ct), masks.Face.Box.Area), after = Significant(faces, face.Box.Area);
-        findings.Add(after > before
-            ? new(GateChecks.OneFace, false, $"{after} people, {before} in the input", $"{after} people in the output where the photo had {before}; the theme must not add anyone")
+        // Other people already in the photo stay: the theme must neither add anyone nor paint anyone out.
+        int before = peopleBefore, after = Significant(faces, face.Box.Area);
+        findings.Add(after != before
+            ? new(GateChecks.OneFace, false, $"{after} people, {before} in the input",
+                $"{after} people in the output where the photo had {before}; the theme must not add or remove anyone")
             : new(GateChecks.OneFace, true, after == 1 ? "1 face" : $"{after} people, as in the input"));
 
         float similarity = input.CosineSimilarity(await engine.Identity.EmbedFaceAsync(aligned, face, ct));

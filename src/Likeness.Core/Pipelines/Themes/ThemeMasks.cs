@@ -27,8 +27,13 @@ public sealed class ThemeMasks(VisionEngine engine)
 
     public async Task<ThemeMaskSet> BuildAsync(RgbaImage image, Theme theme, CancellationToken ct = default)
     {
-        var face = await engine.DominantFaceAsync(image, ct)
+        var faces = await engine.Detector.DetectAsync(image, ct: ct);
+        var face = faces.FirstOrDefault()
             ?? throw new LikenessException("no face found: a theme is applied to a photo of a person whose face is visible");
+        var others = faces.Skip(1).Where(f => f.Box.Area >= 0.25f * face.Box.Area).ToList();
+        if (others.Count > 0 && theme.Regions.Contains(ThemeRegion.Background))
+            throw new LikenessException($"the photo shows {others.Count + 1} people; a new background would paint over the others. " +
+                "Crop the photo to one person first (or use `likeness compose --background`)");
         var regions = new Dictionary<ThemeRegion, FloatPlane>();
         SkinClothesHairMasks? parsed = null;
         FloatPlane? person = null;
@@ -61,7 +66,7 @@ public sealed class ThemeMasks(VisionEngine engine)
         // Everything but the background belongs to this person: the parser also labels other people's clothes and hair, and
         // hair-like texture in the scene, so the regions are kept to the person's matte (grown a little: a hijab or a hat
         // reaches past the hair) and to the column the person can occupy.
-        var column = PersonColumn(image, face);
+        var column = PersonColumn(image, face, others);
         var owned = regions.Keys.Where(r => r != ThemeRegion.Background).ToList();
         var silhouette = owned.Count > 0 ? (await Person()).Threshold(0.5f).Dilate(Radius(unit, 0.15f)) : null;
         foreach (var region in owned)
@@ -76,11 +81,16 @@ public sealed class ThemeMasks(VisionEngine engine)
     }
 
     /// <summary>Where this person's body can be: about 2.6 face widths to each side of the face, from above the head down.</summary>
-    static FloatPlane PersonColumn(RgbaImage image, DetectedFace face)
+    static FloatPlane PersonColumn(RgbaImage image, DetectedFace face, IReadOnlyList<DetectedFace> others)
     {
         var mask = new FloatPlane(image.Width, image.Height);
         var b = face.Box;
-        Fill(mask, (int)(b.CenterX - 2.6f * b.Width), (int)(b.Y - 0.8f * b.Height), (int)(b.CenterX + 2.6f * b.Width), image.Height);
+        int left = (int)(b.CenterX - 2.6f * b.Width), right = (int)(b.CenterX + 2.6f * b.Width);
+        // Side by side with others, each column of pixels belongs to the nearest face (in its own face widths).
+        float Distance(DetectedFace f, int x) => Math.Abs(x - f.Box.CenterX) / f.Box.Width;
+        while (left < b.CenterX && others.Any(o => Distance(o, left) < Distance(face, left))) left++;
+        while (right > b.CenterX && others.Any(o => Distance(o, right) < Distance(face, right))) right--;
+        Fill(mask, left, (int)(b.Y - 0.8f * b.Height), right, image.Height);
         return mask;
     }
 

@@ -48,6 +48,22 @@ public sealed class PoseCatalog
     public PoseTemplate Get(string id) => Find(id)
         ?? throw new LikenessException($"no pose '{id}' in the catalogue; `likeness pose list` shows the {_poses.Count} poses");
 
+    /// <summary>
+    /// The first <paramref name="count"/> poses (of one category, or all), then their mirror images when more are
+    /// wanted; refuses a count beyond that with what there is.
+    /// </summary>
+    public IReadOnlyList<PoseTemplate> Take(int count, string? category = null, int max = 100)
+    {
+        if (count < 1 || count > max) throw new LikenessException($"the pose count must be 1..{max}");
+        if (category is not null && !Categories.Contains(category))
+            throw new LikenessException($"unknown category '{category}'; use one of: {string.Join(", ", Categories)}");
+        var pool = _poses.Where(p => category is null || p.Category == category).ToList();
+        var withMirrors = pool.Concat(pool.Select(p => p.Mirrored())).ToList();
+        if (count > withMirrors.Count)
+            throw new LikenessException($"the catalogue has {pool.Count} {category ?? ""} poses ({withMirrors.Count} with their mirror images); ask for at most that many or add your own");
+        return withMirrors.Take(count).ToList();
+    }
+
     public PoseCatalog With(IEnumerable<PoseTemplate> added) =>
         new(_poses.Where(p => added.All(a => a.Id != p.Id)).Concat(added), CatalogueVersion);
 
