@@ -22,10 +22,17 @@ for pkg in libturbojpeg0 libpng16-16 libwebp7 libfontconfig1 ca-certificates; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 command -v npm >/dev/null || missing+=(npm)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   $(need_root) apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# 1b. An S3-API server for the scale-out tests (npm's s3rver, on loopback only; PyPI is not reachable here).
+if [ ! -x "$here/.cache/s3rver/node_modules/.bin/s3rver" ]; then
+  say "npm install s3rver (into .cache/s3rver)"
+  npm install --silent --no-audit --no-fund --prefix "$here/.cache/s3rver" s3rver@3.7.1 >/dev/null
 fi
 
 # 2. ONNX Runtime comes with the build: the Microsoft.ML.OnnxRuntime NuGet package ships its native library.

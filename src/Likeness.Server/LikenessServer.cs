@@ -55,7 +55,7 @@ public static class LikenessServer
         PrivateFiles.CreateDirectory(keys);
         services.AddDataProtection().SetApplicationName("likeness").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddLikenessDatabase(settings.Database, dataPath);
-        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataPath, "blobs")));
+        services.AddSingleton(BlobStores.Create(config.GetSection("Blobs"), dataPath));
         services.AddSingleton<BlobCollector>();
         services.AddSingleton<IImageInspector, CodecImageInspector>();
         services.AddSingleton<IPhotoChecker, FacePhotoChecker>();

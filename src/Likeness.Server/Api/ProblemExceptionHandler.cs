@@ -22,6 +22,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", DescribeBinding(bad.Message)),
             Likeness.Models.ModelUnavailableException model => (503, "Vision model unavailable",
                 $"This needs the local vision models, which this server cannot load: {model.Message} Run `likeness models fetch` (or set LIKENESS_MODEL_MIRROR) and try again."),
+            Likeness.Server.Blobs.BlobStoreUnavailableException blobs => (503, "Storage unavailable", $"{blobs.Message} Try again when it is back."),
             _ => (500, "Unexpected server error", "The server failed to handle this request; the server log has the details under this trace id."),
         };
         if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);

@@ -52,6 +52,8 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
 
     public bool Exists(string sha256) => File.Exists(PathOf(sha256));
 
+    public Task<bool> ExistsAsync(string sha256, CancellationToken ct) => Task.FromResult(Exists(sha256));
+
     public Task DeleteAsync(string sha256, CancellationToken ct)
     {
         var path = PathOf(sha256);
@@ -63,13 +65,9 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
         Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
             .Where(p => !p.StartsWith(Path.Combine(Root, "tmp"), StringComparison.Ordinal))
             .Select(Path.GetFileName)
-            .Where(IsAddress)!;
+            .Where(BlobAddress.IsValid)!;
 
-    public string PathOf(string sha256)
-    {
-        if (!IsAddress(sha256)) throw new ArgumentException($"'{sha256}' is not a SHA-256 blob address.", nameof(sha256));
-        return Path.Combine(Root, sha256[..2], sha256[2..4], sha256);
-    }
+    public IAsyncEnumerable<string> ListAsync(CancellationToken ct) => List().ToAsyncEnumerable();
 
-    static bool IsAddress(string? s) => s is { Length: 64 } && s.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+    public string PathOf(string sha256) => Path.Combine(Root, BlobAddress.RelativePath(sha256));
 }
