@@ -29,6 +29,9 @@ public static class LikenessServer
         PrivateFiles.CreateDirectory(dataPath);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataPath, Args = [] });
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        if (settings.Role != ServerRole.All && settings.Database.Provider != DatabaseProvider.Postgres)
+            throw new InvalidOperationException("Separate API and worker processes share their jobs through PostgreSQL: add --db postgres --connection \"...\" (SQLite serves one process; run `likeness serve` alone).");
+        if (settings.Role == ServerRole.Api) builder.Configuration["Likeness:Jobs:RunWorker"] = "false";
         builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 << 20);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -84,6 +87,7 @@ public static class LikenessServer
 
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/health", Health).WithTags("Health").WithSummary("Liveness and database reachability.").AllowAnonymous();
+        if (settings.Role == ServerRole.Worker) return app;
         app.MapIdentities();
         app.MapAssets();
         app.MapScenes();
@@ -104,7 +108,8 @@ public static class LikenessServer
     {
         var app = Build(settings);
         await DatabaseSetup.MigrateAsync(app.Services, ct);
-        await EnsureFirstUserAsync(app.Services, settings.Out, ct);
+        if (settings.Role != ServerRole.Worker) await EnsureFirstUserAsync(app.Services, settings.Out, ct);
+        else settings.Out.WriteLine($"Worker {app.Services.GetRequiredService<Likeness.Server.JobEngine.JobLeases>().WorkerId} takes jobs from the shared queue.");
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Likeness.Providers.Replicate.ReplicateOptions>>().Value.AcceptUnsignedWebhooks)
             settings.Out.WriteLine("WARNING: Likeness:Providers:Replicate:AcceptUnsignedWebhooks is on: anyone who can reach /webhooks/replicate can forge a prediction result.");
         await app.StartAsync(ct);

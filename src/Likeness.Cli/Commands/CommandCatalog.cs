@@ -12,6 +12,7 @@ public static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ModelsCommand.Create();
         yield return ServeCommand.Create();
+        yield return WorkerCommand.Create();
         yield return UsersCommand.Create();
         yield return CompareCommand.Create();
         yield return ComposeCommand.Create();

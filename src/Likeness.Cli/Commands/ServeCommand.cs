@@ -12,10 +12,21 @@ public static class ServeCommand
         var command = new Command("serve", "Run the Likeness REST server (SQLite in --data by default; the first start prints an API token).");
         var options = ServerCliOptions.AddTo(command);
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var noWorker = new Option<bool>("--no-worker") { Description = "API only: jobs are run by `likeness worker` processes on the same PostgreSQL (needs --db postgres)." };
         command.Options.Add(urls);
+        command.Options.Add(noWorker);
         command.SetAction(async (parse, ct) =>
         {
             if (options.Settings(parse) is not { } settings) return 2;
+            if (parse.GetValue(noWorker))
+            {
+                if (settings.Database.Provider != DatabaseProvider.Postgres)
+                {
+                    Console.Error.WriteLine("--no-worker needs --db postgres --connection \"...\": with SQLite nothing else could run the jobs.");
+                    return 2;
+                }
+                settings.Role = ServerRole.Api;
+            }
             settings.Urls = parse.GetValue(urls)!;
             settings.Out = Console.Out;
             await using var app = await LikenessServer.StartAsync(settings, ct);

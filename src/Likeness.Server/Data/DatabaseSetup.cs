@@ -8,6 +8,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddLikenessDatabase(this IServiceCollection services, DatabaseOptions database, string dataPath)
     {
         var connection = ResolveConnectionString(database, dataPath);
+        services.AddSingleton(new DatabaseOptions { Provider = database.Provider, ConnectionString = connection });
         services.AddDbContextFactory<LikenessDb>(options => Configure(options, database.Provider, connection));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LikenessDb>>().CreateDbContext());
         return services;

@@ -179,6 +179,9 @@ public sealed class Job
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+    /// <summary>The worker process running this job and until when (PostgreSQL deployments; see JobLeases).</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
     public List<JobStep> Steps { get; set; } = [];
 }
 

@@ -63,6 +63,7 @@ public sealed class LikenessDb(DbContextOptions<LikenessDb> options) : DbContext
         model.Entity<Job>().HasIndex(j => new { j.OwnerId, j.CreatedAt });
         model.Entity<Job>().HasIndex(j => j.Status);
         model.Entity<Job>().HasIndex(j => j.ParentJobId);
+        model.Entity<Job>().Property(j => j.LeaseOwner).HasMaxLength(200);
         model.Entity<Job>().HasIndex(j => new { j.OwnerId, j.IdempotencyKey }).IsUnique();
         model.Entity<Job>().HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<JobStep>().HasIndex(s => new { s.JobId, s.Index }).IsUnique();

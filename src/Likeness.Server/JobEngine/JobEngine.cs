@@ -9,9 +9,11 @@ namespace Likeness.Server.JobEngine;
 /// Recovers unfinished work on start (steps found `running` were interrupted and go back to `queued`),
 /// then runs jobs from the queue with at most <see cref="JobOptions.Concurrency"/> at once. A job the runner cannot handle at
 /// all (an error outside its steps) is marked failed with a reason, never left `running`.
+/// On PostgreSQL several processes share the queue: nothing is recovered at start (a `running` step may belong to a
+/// live worker elsewhere); a job whose worker died is claimed again when its lease expires (<see cref="JobLeases"/>).
 /// </summary>
 public sealed class JobEngine(IDbContextFactory<LikenessDb> dbFactory, IJobQueue queue, JobRunner runner, JobFinisher finisher,
-    IOptions<JobOptions> options, ILogger<JobEngine> log) : BackgroundService
+    JobLeases leases, IOptions<JobOptions> options, ILogger<JobEngine> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -36,12 +38,21 @@ public sealed class JobEngine(IDbContextFactory<LikenessDb> dbFactory, IJobQueue
                 try { await finisher.FailInternallyAsync(jobId, at); }
                 catch (Exception again) { log.LogError(again, "Job {Job} could not be marked failed; it resumes on the next start", jobId); }
             }
+            finally
+            {
+                if (leases.Enabled) await leases.ReleaseAsync(jobId);
+            }
         }
     }
 
     public async Task RecoverAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (leases.Enabled)
+        {
+            log.LogInformation("Worker {Worker} takes jobs from the shared PostgreSQL queue", leases.WorkerId);
+            return;
+        }
         var interrupted = await db.JobSteps.Where(s => s.Status == JobStatus.Running).ToListAsync(ct);
         var openAttempts = await db.JobStepAttempts.Where(a => a.Outcome == JobStatus.Running).ToListAsync(ct);
         foreach (var attempt in openAttempts)

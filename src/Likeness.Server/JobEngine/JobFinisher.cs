@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Likeness.Server.JobEngine;
 
 /// <summary>Closes jobs: final event, webhook delivery (same transaction), and the batch it belongs to.</summary>
-public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier)
+public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, JobLeases leases)
 {
     readonly SemaphoreSlim batchGate = new(1, 1);
 
@@ -30,7 +30,8 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
             }, Json.Options);
             db.WebhookDeliveries.Add(delivery);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Fenced: a worker that lost this job's lease cannot finish it (nor add a second webhook delivery).
+        await leases.SaveAsync(db, job);
         notifier.Notify(job.Id);
         if (job.ParentJobId is { } parent) await UpdateBatchAsync(parent);
     }
@@ -71,49 +72,61 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
         await FinishAsync(db, job);
     }
 
-    /// <summary>Recomputes a batch from its items: progress is items done; it ends when every item has ended.</summary>
+    /// <summary>
+    /// Recomputes a batch from its items: progress is items done; it ends when every item has ended. Serialised per
+    /// process by a gate and across processes (PostgreSQL) by locking the batch's row: of two workers finishing the
+    /// last two items at once, the second to get the lock sees both and closes the batch, exactly once.
+    /// </summary>
     public async Task UpdateBatchAsync(Guid batchId)
     {
         await batchGate.WaitAsync();
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var batch = await db.Jobs.SingleOrDefaultAsync(j => j.Id == batchId);
-            if (batch is null) return;
-            var items = await db.Jobs.AsNoTracking().Where(j => j.ParentJobId == batchId)
-                .Select(j => new { j.Status, j.Error, j.ItemIndex }).ToListAsync();
-            var done = items.Count(i => i.Status.IsTerminal());
-            var progress = batch.ItemCount == 0 ? 1 : (double)done / batch.ItemCount;
-            var started = items.Any(i => i.Status != JobStatus.Queued);
-            if (done < items.Count || batch.Status.IsTerminal())
-            {
-                var changed = Math.Abs(progress - batch.Progress) > 1e-9 || (started && batch.Status == JobStatus.Queued);
-                if (!changed) return;
-                batch.Progress = progress;
-                if (started && batch.Status == JobStatus.Queued)
-                {
-                    batch.Status = JobStatus.Running;
-                    batch.StartedAt ??= DateTime.UtcNow;
-                    JobEvents.Job(db, batch);
-                }
-                else JobEvents.JobProgress(db, batch);
-                await db.SaveChangesAsync();
-                notifier.Notify(batchId);
-                return;
-            }
-            var failed = items.Where(i => i.Status == JobStatus.Failed).OrderBy(i => i.ItemIndex).ToList();
-            var canceled = items.Count(i => i.Status == JobStatus.Canceled);
-            batch.Progress = 1;
-            batch.Status = failed.Count > 0 ? JobStatus.Failed : canceled > 0 ? JobStatus.Canceled : JobStatus.Succeeded;
-            batch.Error = failed.Count > 0
-                ? $"{failed.Count} of {items.Count} items failed (results of the others are kept; POST /jobs/{batchId}/retry re-runs the failed ones): " +
-                  string.Join("; ", failed.Take(10).Select(f => $"item {f.ItemIndex}: {f.Error}"))
-                : canceled > 0 ? $"{canceled} of {items.Count} items were canceled." : null;
-            await FinishAsync(db, batch);
+            await using var tx = leases.Enabled ? await db.Database.BeginTransactionAsync() : null;
+            if (tx is not null) await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "Jobs" WHERE "Id" = {batchId} FOR UPDATE""");
+            await UpdateBatchAsync(db, batchId);
+            if (tx is not null) await tx.CommitAsync();
         }
         finally
         {
             batchGate.Release();
         }
+    }
+
+    async Task UpdateBatchAsync(LikenessDb db, Guid batchId)
+    {
+        var batch = await db.Jobs.SingleOrDefaultAsync(j => j.Id == batchId);
+        if (batch is null) return;
+        var items = await db.Jobs.AsNoTracking().Where(j => j.ParentJobId == batchId)
+            .Select(j => new { j.Status, j.Error, j.ItemIndex }).ToListAsync();
+        var done = items.Count(i => i.Status.IsTerminal());
+        var progress = batch.ItemCount == 0 ? 1 : (double)done / batch.ItemCount;
+        var started = items.Any(i => i.Status != JobStatus.Queued);
+        if (done < items.Count || batch.Status.IsTerminal())
+        {
+            var changed = Math.Abs(progress - batch.Progress) > 1e-9 || (started && batch.Status == JobStatus.Queued);
+            if (!changed) return;
+            batch.Progress = progress;
+            if (started && batch.Status == JobStatus.Queued)
+            {
+                batch.Status = JobStatus.Running;
+                batch.StartedAt ??= DateTime.UtcNow;
+                JobEvents.Job(db, batch);
+            }
+            else JobEvents.JobProgress(db, batch);
+            await db.SaveChangesAsync();
+            notifier.Notify(batchId);
+            return;
+        }
+        var failed = items.Where(i => i.Status == JobStatus.Failed).OrderBy(i => i.ItemIndex).ToList();
+        var canceled = items.Count(i => i.Status == JobStatus.Canceled);
+        batch.Progress = 1;
+        batch.Status = failed.Count > 0 ? JobStatus.Failed : canceled > 0 ? JobStatus.Canceled : JobStatus.Succeeded;
+        batch.Error = failed.Count > 0
+            ? $"{failed.Count} of {items.Count} items failed (results of the others are kept; POST /jobs/{batchId}/retry re-runs the failed ones): " +
+              string.Join("; ", failed.Take(10).Select(f => $"item {f.ItemIndex}: {f.Error}"))
+            : canceled > 0 ? $"{canceled} of {items.Count} items were canceled." : null;
+        await FinishAsync(db, batch);
     }
 }

@@ -14,6 +14,18 @@ public sealed class JobOptions
     /// <summary>Items per batch.</summary>
     public int MaxBatchItems { get; set; } = 1000;
 
+    /// <summary>
+    /// PostgreSQL deployments: how long a worker's claim on a job lasts without a heartbeat (renewed every third of it).
+    /// A killed worker's jobs are taken over by others after at most this long.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>PostgreSQL deployments: how often idle workers look for work when no NOTIFY arrived.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Run jobs in this process (`likeness serve --no-worker` turns it off: an API node that only enqueues).</summary>
+    public bool RunWorker { get; set; } = true;
+
     /// <summary>Registers the `test-steps` kind (slow, optionally failing steps) used by durability tests. Never on in production.</summary>
     public bool EnableTestSteps { get; set; }
 

@@ -13,11 +13,17 @@ namespace Likeness.Server.JobEngine;
 /// </summary>
 public sealed class JobRunner(
     IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, JobCancellations cancellations, JobNotifier notifier,
-    JobFinisher finisher, IBlobStore blobs, IOptions<JobOptions> options, ILogger<JobRunner> log)
+    JobFinisher finisher, JobLeases leases, IBlobStore blobs, IOptions<JobOptions> options, ILogger<JobRunner> log)
 {
     enum Outcome { Succeeded, Stopped }
 
     public async Task RunAsync(Guid jobId, CancellationToken stopping)
+    {
+        try { await RunHeldAsync(jobId, stopping); }
+        catch (LeaseLostException lost) { log.LogWarning("{Message}", lost.Message); }
+    }
+
+    async Task RunHeldAsync(Guid jobId, CancellationToken stopping)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var registration = cancellations.Register(jobId, cts);
@@ -36,12 +42,13 @@ public sealed class JobRunner(
             await finisher.FinishAsync(db, job);
             return;
         }
-        if (job.Status != JobStatus.Running)
+        var interrupted = leases.Holds(job.Id) ? await ReQueueInterruptedAsync(db, job) : 0;
+        if (job.Status != JobStatus.Running || interrupted > 0)
         {
             job.Status = JobStatus.Running;
             job.StartedAt ??= DateTime.UtcNow;
             JobEvents.Job(db, job);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await leases.SaveAsync(db, job);
             notifier.Notify(job.Id);
             if (job.ParentJobId is { } parent) await finisher.UpdateBatchAsync(parent);
         }
@@ -59,6 +66,26 @@ public sealed class JobRunner(
         job.Progress = 1;
         job.Error = null;
         await finisher.FinishAsync(db, job);
+    }
+
+    /// <summary>
+    /// A claimed job with a step still `running` was held by a worker that died (its lease expired): that attempt
+    /// is closed as failed and the step runs again. Its saved outputs are found again by their ids (JobArtifacts).
+    /// </summary>
+    async Task<int> ReQueueInterruptedAsync(LikenessDb db, Job job)
+    {
+        var interrupted = job.Steps.Where(s => s.Status == JobStatus.Running).ToList();
+        if (interrupted.Count == 0) return 0;
+        var ids = interrupted.Select(s => s.Id).ToList();
+        foreach (var attempt in await db.JobStepAttempts.Where(a => ids.Contains(a.StepId) && a.Outcome == JobStatus.Running).ToListAsync())
+            (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, "Interrupted: the worker running this step stopped (its lease expired).", DateTime.UtcNow);
+        foreach (var step in interrupted)
+        {
+            (step.Status, step.Progress) = (JobStatus.Queued, 0);
+            JobEvents.Step(db, job, step, "Re-queued: the worker running this step stopped; another worker took the job over.");
+        }
+        log.LogInformation("Job {Job}: took over from a stopped worker; {Steps} interrupted step(s) run again", job.Id, interrupted.Count);
+        return interrupted.Count;
     }
 
     /// <summary>Runs one step until it succeeds, is canceled or stopped, or fails for good; retryable failures wait their backoff and go again.</summary>
@@ -94,6 +121,7 @@ public sealed class JobRunner(
                 if (progress is not null) await progress.DisposeAsync();
                 return await CanceledAsync(db, job, step, attempt, stopping.IsCancellationRequested);
             }
+            catch (LeaseLostException) { throw; }
             catch (Exception e)
             {
                 if (progress is not null) await progress.DisposeAsync();
@@ -114,7 +142,7 @@ public sealed class JobRunner(
         var attempt = new JobStepAttempt { Id = Guid.NewGuid(), JobId = job.Id, StepId = step.Id, Attempt = step.Attempts, Outcome = JobStatus.Running, StartedAt = DateTime.UtcNow };
         db.JobStepAttempts.Add(attempt);
         JobEvents.Step(db, job, step);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await leases.SaveAsync(db, job);
         notifier.Notify(job.Id);
         return attempt;
     }
@@ -132,7 +160,7 @@ public sealed class JobRunner(
         attempt.FinishedAt = step.FinishedAt;
         job.Progress = jobProgress;
         JobEvents.Step(db, job, step);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await leases.SaveAsync(db, job);
         notifier.Notify(job.Id);
     }
 
@@ -144,7 +172,7 @@ public sealed class JobRunner(
         {
             if (attempt is not null) attempt.Error = "The server stopped while this step ran.";
             step.Status = JobStatus.Queued;
-            await db.SaveChangesAsync(CancellationToken.None);
+            await leases.SaveAsync(db, job);
             return Outcome.Stopped;
         }
         step.Status = JobStatus.Canceled;
@@ -166,7 +194,7 @@ public sealed class JobRunner(
             step.Status = JobStatus.Queued;
             step.NextAttemptAt = DateTime.UtcNow + options.Value.Backoff(step.Attempts);
             JobEvents.Step(db, job, step, $"Attempt {step.Attempts} of {step.MaxAttempts} failed; retrying.");
-            await db.SaveChangesAsync(CancellationToken.None);
+            await leases.SaveAsync(db, job);
             notifier.Notify(job.Id);
             return true;
         }

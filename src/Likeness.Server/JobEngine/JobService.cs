@@ -11,7 +11,7 @@ namespace Likeness.Server.JobEngine;
 
 /// <summary>Creates, cancels and retries jobs on behalf of the API.</summary>
 public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, IJobQueue queue,
-    JobCancellations cancellations, JobFinisher finisher, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets)
+    JobCancellations cancellations, JobFinisher finisher, JobLeases leases, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets)
 {
     public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null, int ErrorStatus = 400);
 
@@ -131,7 +131,13 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
         foreach (var t in targets) t.CancelRequested = true;
         await db.SaveChangesAsync(ct);
         foreach (var t in targets)
-            if (!cancellations.TryCancel(t.Id)) await finisher.CancelAsync(db, t, "Canceled on request.");
+        {
+            if (cancellations.TryCancel(t.Id)) continue;
+            // Held by a worker (here or on another machine): its heartbeat sees CancelRequested and stops the work.
+            if (!await leases.TryClaimAsync(t.Id, ct)) continue;
+            try { await finisher.CancelAsync(db, t, "Canceled on request."); }
+            finally { await leases.ReleaseAsync(t.Id); }
+        }
         return null;
     }
 

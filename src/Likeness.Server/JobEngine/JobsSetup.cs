@@ -19,7 +19,11 @@ public static class JobsSetup
     {
         services.Configure<JobOptions>(jobs);
         services.Configure<WebhookOptions>(webhooks);
-        services.AddSingleton<IJobQueue, InProcessJobQueue>();
+        services.AddSingleton<JobLeases>();
+        // SQLite: one process, jobs handed over in memory. PostgreSQL: the Jobs table is the queue, shared by every node.
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobLeases>().Enabled
+            ? ActivatorUtilities.CreateInstance<SharedJobQueue>(sp)
+            : new InProcessJobQueue());
         services.AddSingleton<JobNotifier>();
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<JobRegistry>();
@@ -38,7 +42,11 @@ public static class JobsSetup
         // Checked again at delivery: every resolved address at connect time (DNS rebinding) and after every redirect.
         services.AddHttpClient("webhooks").ConfigurePrimaryHttpMessageHandler(sp =>
             Likeness.Providers.Outputs.OutboundUrlPolicy.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Url));
-        services.AddHostedService<JobEngine>();
+        if (jobs.GetValue<bool?>(nameof(JobOptions.RunWorker)) ?? true)
+        {
+            services.AddHostedService<JobEngine>();
+            services.AddHostedService<JobLeaseHeartbeat>();
+        }
         services.AddHostedService<WebhookDispatcher>();
         return services;
     }

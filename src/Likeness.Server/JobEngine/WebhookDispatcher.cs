@@ -38,6 +38,13 @@ public sealed class WebhookDispatcher(IDbContextFactory<LikenessDb> dbFactory, I
             .OrderBy(d => d.NextAttemptAt).Take(20).ToListAsync(ct);
         foreach (var delivery in due)
         {
+            // Several processes dispatch (API nodes, workers): the one that moves NextAttemptAt on claims the attempt.
+            // If it dies mid-send, the delivery is due again after the claim and goes out with the same Likeness-Delivery id.
+            var claimUntil = DateTime.UtcNow + options.Value.Timeout + TimeSpan.FromSeconds(30);
+            var seen = delivery.NextAttemptAt;
+            var claimed = await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending && d.NextAttemptAt == seen)
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.NextAttemptAt, claimUntil), ct);
+            if (claimed == 0) continue;
             var secret = secrets.Unprotect(await db.Jobs.Where(j => j.Id == delivery.JobId).Select(j => j.WebhookSecret).SingleOrDefaultAsync(ct));
             await SendAsync(delivery, secret, ct);
             await db.SaveChangesAsync(ct);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Likeness.Server.Tests.Support;
 
-/// <summary>`likeness serve` as a separate OS process (so tests can kill -9 it), on a free loopback port.</summary>
+/// <summary>`likeness serve` (or `likeness worker`) as a separate OS process (so tests can kill -9 it), on a free loopback port.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     readonly Process process;
@@ -15,15 +15,21 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output { get { lock (output) return string.Join('\n', output); } }
 
-    public static async Task<ServerProcess> StartAsync(string dataPath, TestDatabase database, IDictionary<string, string>? environment = null)
+    public int Id => process.Id;
+    public bool HasExited => process.HasExited;
+
+    /// <param name="command">`serve` (default), `serve --no-worker` or `worker --concurrency 1`: the process prints "Listening on" when ready.</param>
+    public static async Task<ServerProcess> StartAsync(string dataPath, TestDatabase database, IDictionary<string, string>? environment = null, string command = "serve")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "likeness.dll");
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" serve --urls http://127.0.0.1:0 --data \"{dataPath}\" {database.CliArguments}")
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {command} --urls http://127.0.0.1:0 --data \"{dataPath}\" {database.CliArguments}")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         info.Environment["Likeness__Jobs__EnableTestSteps"] = "true";
         info.Environment["Likeness__Jobs__RetryBaseDelay"] = "00:00:00.100";
+        // PostgreSQL: a killed server's jobs are taken over when their lease expires; keep that short in tests.
+        info.Environment["Likeness__Jobs__LeaseTime"] = "00:00:03";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var server = new ServerProcess(Process.Start(info)!);
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,7 +49,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (first != listening.Task)
         {
             await server.DisposeAsync();
-            throw new InvalidOperationException($"likeness serve did not start:\n{server.Output}");
+            throw new InvalidOperationException($"likeness {command} did not start:\n{server.Output}");
         }
         server.BaseAddress = new Uri(await listening.Task);
         return server;
