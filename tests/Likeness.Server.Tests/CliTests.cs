@@ -55,6 +55,16 @@ public sealed class CliTests
         Assert.Contains("tools/postgres.sh start", result.Err);
     }
 
+    [Theory]
+    [InlineData("worker --data /tmp/likeness-never-used", "likeness worker needs --db postgres")]
+    [InlineData("serve --no-worker --data /tmp/likeness-never-used", "--no-worker needs --db postgres")]
+    public async Task Split_roles_without_PostgreSQL_are_refused_with_the_reason(string args, string expected)
+    {
+        var result = await Likeness(args);
+        Assert.Equal(2, result.Exit);
+        Assert.Contains(expected, result.Err);
+    }
+
     /// <summary>Runs only in the PostgreSQL pass (tools/test.sh filters it out of the SQLite pass): there it must find the server.</summary>
     [Fact, Trait("Database", "PostgreSQL")]
     public async Task PostgreSQL_run_is_configured()

@@ -12,33 +12,12 @@ namespace Likeness.Server.Tests;
 
 public sealed class EventsAndWebhookTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    sealed record SseEvent(long Id, string Type, JsonElement Data);
-
-    static async Task<List<SseEvent>> ReadAll(HttpClient client, Guid jobId, long? lastEventId = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/jobs/{jobId}/events");
-        if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString());
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var events = new List<SseEvent>();
-        long id = 0;
-        string? type = null;
-        while (await reader.ReadLineAsync() is { } line) // the server ends the stream once the job has ended
-        {
-            if (line.StartsWith("id: ")) id = long.Parse(line[4..]);
-            else if (line.StartsWith("event: ")) type = line[7..];
-            else if (line.StartsWith("data: ")) events.Add(new SseEvent(id, type!, JsonDocument.Parse(line[6..]).RootElement.Clone()));
-        }
-        return events;
-    }
-
     [Fact]
     public async Task Sse_client_sees_every_step_transition_in_order_and_resumes_after_last_event_id()
     {
         var alice = server.Alice();
         var id = (await (await alice.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 300, failTimes = 1, failStep = "three" } })).Json(HttpStatusCode.Accepted)).Id();
-        var events = await ReadAll(alice, id);
+        var events = await Sse.ReadAll(alice, id);
 
         Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
         var transitions = events.Where(e => e.Type == "step")
@@ -54,7 +33,7 @@ public sealed class EventsAndWebhookTests(ServerFixture server) : IClassFixture<
         Assert.Contains(events, e => e.Type == "progress" && e.Data.GetProperty("step").GetString() == "two");
 
         var cut = events[events.Count / 2].Id;
-        var resumed = await ReadAll(alice, id, cut);
+        var resumed = await Sse.ReadAll(alice, id, cut);
         Assert.Equal(events.Where(e => e.Id > cut).Select(e => e.Id), resumed.Select(e => e.Id));
     }
 
@@ -66,7 +45,7 @@ public sealed class EventsAndWebhookTests(ServerFixture server) : IClassFixture<
         await bob.WaitForJob(other);
         var alice = server.Alice();
         var id = (await (await alice.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } })).Json(HttpStatusCode.Accepted)).Id();
-        var events = await ReadAll(alice, id);
+        var events = await Sse.ReadAll(alice, id);
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
     }
 
