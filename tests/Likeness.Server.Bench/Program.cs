@@ -2,10 +2,13 @@
 // Starts `likeness serve` as a separate process on a loopback port with a fresh data folder (SQLite, or
 // PostgreSQL with --connection), then measures GET /jobs/{id}, POST /jobs (enqueue) and POST /compose (enqueue) for --seconds each
 // with --connections concurrent keep-alive clients, and the server's resident memory after --jobs jobs.
+// `-- --workers 1,2,3 --connection ADMIN [--batch 60]`: compose-batch throughput with 1, 2, 3 worker processes (WorkerScaling.cs).
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+
+if (args.Contains("--workers")) return await WorkerScaling.RunAsync(args);
 
 var seconds = Arg("--seconds", 30);
 var connections = Arg("--connections", 16);
