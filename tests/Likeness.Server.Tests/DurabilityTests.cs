@@ -56,4 +56,36 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal(1, Step(finished, "three").GetProperty("attempts").GetInt32());
         Assert.Equal(1, Step(finished, "four").GetProperty("attempts").GetInt32());
     }
+
+    [Fact]
+    public async Task A_step_that_takes_the_server_down_every_time_fails_after_its_attempts_with_the_reason()
+    {
+        var environment = new Dictionary<string, string> { ["Likeness__Jobs__MaxAttempts"] = "2" };
+        Guid jobId = default;
+        string? token = null;
+        for (var round = 1; round <= 2; round++)
+        {
+            await using var server = await ServerProcess.StartAsync(data, database, environment);
+            token ??= server.PrintedToken ?? throw new InvalidOperationException(server.Output);
+            var client = Client(server, token);
+            if (round == 1) jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 60_000 } })).Json(HttpStatusCode.Accepted)).Id();
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (true)
+            {
+                var one = Step(await (await client.GetAsync($"/jobs/{jobId}")).Json(HttpStatusCode.OK), "one");
+                if (one.GetProperty("status").GetString() == "running" && one.GetProperty("attempts").GetInt32() == round) break;
+                Assert.True(DateTime.UtcNow < deadline, $"round {round}: step one never ran: {one}");
+                await Task.Delay(100);
+            }
+            await server.KillAsync();   // like an out-of-memory kill in the middle of the step, every time
+        }
+
+        await using var last = await ServerProcess.StartAsync(data, database, environment);
+        var job = await Client(last, token!).WaitForJob(jobId, TimeSpan.FromSeconds(30));
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("stopped 2 time(s)", job.GetProperty("error").GetString());
+        Assert.Contains("/retry", job.GetProperty("error").GetString());
+        Assert.Equal(2, Step(job, "one").GetProperty("attempts").GetInt32());
+        Assert.Equal(0, Step(job, "two").GetProperty("attempts").GetInt32());
+    }
 }

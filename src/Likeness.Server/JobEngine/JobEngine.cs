@@ -59,15 +59,27 @@ public sealed class JobEngine(IDbContextFactory<LikenessDb> dbFactory, IJobQueue
             (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, "Interrupted: the server stopped while this step ran.", DateTime.UtcNow);
         var jobs = await db.Jobs.Where(j => j.ItemCount == 0 && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
             .OrderBy(j => j.CreatedAt).ToListAsync(ct);
+        var failed = new List<Job>();
         foreach (var step in interrupted)
         {
+            var job = jobs.FirstOrDefault(j => j.Id == step.JobId);
+            if (step.Attempts >= step.MaxAttempts && job is not null)
+            {
+                // A step that takes the server down every time (out of memory, a native crash) must not circle forever.
+                (step.Status, step.FinishedAt) = (JobStatus.Failed, DateTime.UtcNow);
+                step.Error = $"The server stopped {step.Attempts} time(s) while running this step without finishing it (killed, out of memory or crashed; see the server log). Retry with POST /jobs/{job.Id}/retry once the cause is fixed.";
+                JobEvents.Step(db, job, step);
+                (job.Status, job.Error) = (JobStatus.Failed, $"Step '{step.Name}' failed: {step.Error}");
+                failed.Add(job);
+                continue;
+            }
             step.Status = JobStatus.Queued;
             step.Progress = 0;
-            if (jobs.FirstOrDefault(j => j.Id == step.JobId) is { } job)
-                JobEvents.Step(db, job, step, "Re-queued after a restart: the server stopped while this step ran.");
+            if (job is not null) JobEvents.Step(db, job, step, "Re-queued after a restart: the server stopped while this step ran.");
         }
         await db.SaveChangesAsync(ct);
-        foreach (var job in jobs) await queue.EnqueueAsync(job.Id, ct);
+        foreach (var job in failed) await finisher.FinishAsync(db, job);
+        foreach (var job in jobs.Except(failed)) await queue.EnqueueAsync(job.Id, ct);
 
         var batches = await db.Jobs.Where(j => j.ItemCount > 0 && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)).Select(j => j.Id).ToListAsync(ct);
         foreach (var batch in batches) await finisher.UpdateBatchAsync(batch);

@@ -43,6 +43,11 @@ public sealed class JobRunner(
             return;
         }
         var interrupted = leases.Holds(job.Id) ? await ReQueueInterruptedAsync(db, job) : 0;
+        if (job.Status == JobStatus.Failed)
+        {
+            await finisher.FinishAsync(db, job);
+            return;
+        }
         if (job.Status != JobStatus.Running || interrupted > 0)
         {
             job.Status = JobStatus.Running;
@@ -81,6 +86,15 @@ public sealed class JobRunner(
             (attempt.Outcome, attempt.Error, attempt.FinishedAt) = (JobStatus.Failed, "Interrupted: the worker running this step stopped (its lease expired).", DateTime.UtcNow);
         foreach (var step in interrupted)
         {
+            if (step.Attempts >= step.MaxAttempts)
+            {
+                // A step that takes its worker down every time (out of memory, a native crash) must not circle forever.
+                (step.Status, step.FinishedAt) = (JobStatus.Failed, DateTime.UtcNow);
+                step.Error = $"The worker running this step stopped {step.Attempts} time(s) without finishing it (killed, out of memory or crashed; see the workers' logs). Retry with POST /jobs/{job.Id}/retry once the cause is fixed.";
+                JobEvents.Step(db, job, step);
+                (job.Status, job.Error) = (JobStatus.Failed, $"Step '{step.Name}' failed: {step.Error}");
+                continue;
+            }
             (step.Status, step.Progress) = (JobStatus.Queued, 0);
             JobEvents.Step(db, job, step, "Re-queued: the worker running this step stopped; another worker took the job over.");
         }
