@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return ModelsCommand.Create();
         yield return ServeCommand.Create();
         yield return WorkerCommand.Create();
+        yield return SwapCommand.Create();
         yield return UsersCommand.Create();
         yield return CompareCommand.Create();
         yield return ComposeCommand.Create();

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Numerics;
+using Likeness.Imaging;
+using Likeness.Imaging.Blending;
+using Likeness.Imaging.Color;
+using Likeness.Imaging.Filters;
+using Likeness.Imaging.Transforms;
+using Likeness.Vision;
+using Likeness.Vision.Faces;
+using Likeness.Vision.Faces.Landmarks;
+using Likeness.Vision.Parsing;
+
+namespace Likeness.Pipelines.Swap;
+
+public sealed record SwapFaceReport(
+    int Index, BoxF Box, float SimilarityToSource, float SimilarityToTarget, float Threshold, float MaskCoverage,
+    IReadOnlyDictionary<string, double> TimingsMs)
+{
+    /// <summary>The swapped face reads as the source person: above the same-person threshold and closer to the source than to who was there.</summary>
+    public bool TakesSourceIdentity => SimilarityToSource >= Threshold && SimilarityToSource > SimilarityToTarget;
+}
+
+public sealed record SwapResult(RgbaImage Image, IReadOnlyList<SwapFaceReport> Faces, int FacesInTarget, IReadOnlyDictionary<string, FloatPlane> Masks);
+
+/// <summary>
+/// Local, geometric face swap: the source face's texture is warped onto each chosen target face through the
+/// 468-point mesh (piecewise affine on the source's triangulation; the target's shape, pose and expression stay),
+/// its colour moved to the target's skin in Lab, then blended by a multi-band blend inside the minimum of the chosen
+/// masks (box, occlusion, area, region), as FaceFusion combines them. No learned swapper model: those are hundreds
+/// of MB and not downloadable here; a provider route brings learned quality where a key is set.
+/// </summary>
+public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? parser = null)
+{
+    public async Task<SwapResult> SwapAsync(SwapSource source, RgbaImage target, SwapOptions options, IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        var faces = await engine.Detector.DetectAsync(target, ct: ct);
+        if (faces.Count == 0) throw new ArgumentException("No face found in the target image; swap needs a visible face to replace.");
+        var chosen = options.AllFaces ? Enumerable.Range(0, faces.Count).ToList()
+            : options.FaceIndices.Count > 0 ? options.FaceIndices.ToList() : [0];
+        if (chosen.FirstOrDefault(i => i < 0 || i >= faces.Count, -1) is var bad && bad >= 0)
+            throw new ArgumentException($"Face {bad} does not exist: the target has {faces.Count} face(s), numbered 0 (largest) to {faces.Count - 1}.");
+        if (options.Masks.Any(m => m is SwapMaskKind.Occlusion or SwapMaskKind.Region) && parser is null)
+            throw new InvalidOperationException("The occlusion and region masks need the skin/clothes/hair parser.");
+
+        var output = target.Clone();
+        var reports = new List<SwapFaceReport>();
+        var masks = new Dictionary<string, FloatPlane>();
+        var sourcePoints = source.Points;
+        for (var n = 0; n < chosen.Count; n++)
+        {
+            var index = chosen[n];
+            var face = faces[index];
+            var timings = new Dictionary<string, double>();
+            var clock = Stopwatch.StartNew();
+            double Lap() { var ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
+
+            var mesh = await engine.Landmarker.DetectAsync(target, face, ct);
+            var before = await engine.Identity.EmbedFaceAsync(target, face, ct);
+            timings["landmarks"] = Lap();
+
+            var bounds = mesh.Bounds;
+            var size = MathF.Max(bounds.Width, bounds.Height);
+            var region = Rect.FromEdges((int)(bounds.X - size * 0.3f), (int)(bounds.Y - size * 0.3f), (int)(bounds.Right + size * 0.3f) + 1, (int)(bounds.Bottom + size * 0.3f) + 1)
+                .Intersect(new Rect(0, 0, target.Width, target.Height));
+            var targetPoints = Enumerable.Range(0, mesh.Count).Select(i => mesh[i]).ToArray();
+            var depth = mesh.Points.Select(p => p.Z).ToArray();
+            var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, sourcePoints, targetPoints, depth, source.Triangles, region);
+            timings["warp"] = Lap();
+
+            var background = output.Crop(region);
+            var toRegion = AffineTransform.Translation(-region.X, -region.Y);
+            var skin = LandmarkMasks.BareSkinRegion(mesh, region.Width, region.Height, toRegion);
+            // Statistics from the bare skin of both faces; applied to the whole warped face (brows and lips included).
+            var sourceSkin = ColorStatistics.Lab(warped, skin);
+            var targetSkin = ColorStatistics.Lab(background, skin);
+            if (!sourceSkin.IsEmpty && !targetSkin.IsEmpty) new LabStatisticsTransfer(sourceSkin, targetSkin, options.ColorMatch).Apply(warped, coverage);
+            timings["color"] = Lap();
+
+            var combined = coverage.Erode(Math.Max(1, (int)(size * 0.01f))).Feather(size * 0.03f, FeatherMode.Inside);
+            // The target's own mouth opening (teeth, tongue) stays: a closed source mouth must not be stretched over it,
+            // nor an open one's teeth squeezed into closed lips.
+            var mouth = new FloatPlane(region.Width, region.Height);
+            LandmarkMasks.Fill(mouth, mesh.Polygon(mesh.Layout.InnerLips).Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
+            mouth = mouth.Dilate(Math.Max(1, (int)(size * 0.01f))).Feather(size * 0.015f);
+            for (var i = 0; i < combined.Data.Length; i++) combined.Data[i] *= 1 - mouth.Data[i];
+            var kept = new Dictionary<string, FloatPlane> { ["coverage"] = combined };
+            SkinClothesHairMasks? parsed = options.Masks.Any(m => m is SwapMaskKind.Occlusion or SwapMaskKind.Region)
+                ? await parser!.ParseAsync(background, ct) : null;
+            foreach (var kind in options.Masks.Distinct())
+            {
+                var mask = kind switch
+                {
+                    SwapMaskKind.Box => BoxMask(bounds, region, size, options),
+                    SwapMaskKind.Occlusion => OcclusionMask(parsed!, mesh, region, size),
+                    SwapMaskKind.Area => MeshAreas.Mask(mesh, options.Areas, region).Feather(size * 0.03f, FeatherMode.Inside),
+                    _ => RegionMask(parsed!, options.Regions, size),
+                };
+                kept[kind.ToString().ToLowerInvariant()] = mask;
+                combined = Minimum(combined, mask);
+            }
+            timings["masks"] = Lap();
+
+            var blended = MultiBandBlend.Blend(background, warped, combined);
+            Paste(output, blended, region);
+            timings["blend"] = Lap();
+
+            var after = await engine.Identity.EmbedFaceAsync(output, face, ct);
+            timings["report"] = Lap();
+            var hull = new FloatPlane(region.Width, region.Height);
+            LandmarkMasks.Fill(hull, mesh.FaceOval.Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
+            var inHull = hull.Data.Count(v => v > 0);
+            var covered = hull.Data.Select((v, i) => v > 0 && combined.Data[i] >= 0.5f).Count(b => b);
+            reports.Add(new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), after.CosineSimilarity(before),
+                engine.Identity.Settings.Threshold, inHull == 0 ? 0 : (float)covered / inHull, timings));
+            if (options.KeepMasks)
+            {
+                kept["combined"] = combined;
+                foreach (var (name, plane) in kept) masks[$"face{index}-{name}"] = Expand(plane, region, target.Width, target.Height);
+            }
+            progress?.Report((n + 1.0) / chosen.Count);
+        }
+        return new SwapResult(output, reports, faces.Count, masks);
+    }
+
+    /// <summary>The face box (from the mesh), padded, with a feathered edge inside it.</summary>
+    static FloatPlane BoxMask(BoxF bounds, Rect region, float size, SwapOptions options)
+    {
+        var mask = new FloatPlane(region.Width, region.Height);
+        var pad = size * options.BoxPadding;
+        int x0 = Math.Max(0, (int)(bounds.X - pad - region.X)), y0 = Math.Max(0, (int)(bounds.Y - pad - region.Y));
+        int x1 = Math.Min(region.Width, (int)(bounds.Right + pad - region.X) + 1), y1 = Math.Min(region.Height, (int)(bounds.Bottom + pad - region.Y) + 1);
+        for (var y = y0; y < y1; y++) mask.Row(y)[x0..x1].Fill(1);
+        return options.BoxBlur > 0 ? mask.Feather(size * options.BoxBlur, FeatherMode.Inside) : mask;
+    }
+
+    /// <summary>
+    /// What covers the face: hair and clothes (scarves, masks, collars) inside the face, from the parser. Eyes and brows
+    /// stay part of the face (the parser reads brows as hair). A skin-coloured hand reads as skin: the parser cannot
+    /// tell it from a cheek, so hands over the face are not masked (a learned occluder model would be needed).
+    /// </summary>
+    static FloatPlane OcclusionMask(SkinClothesHairMasks parsed, FaceLandmarks mesh, Rect region, float size)
+    {
+        var mask = new FloatPlane(region.Width, region.Height);
+        var eyes = MeshAreas.Mask(mesh, [FaceArea.Eyes], region).Dilate(Math.Max(1, (int)(size * 0.02f)));
+        for (var i = 0; i < mask.Data.Length; i++)
+        {
+            var cover = MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]);
+            mask.Data[i] = eyes.Data[i] > 0 ? 1 : Math.Clamp(1 - cover, 0, 1);
+        }
+        return mask.Feather(size * 0.02f);
+    }
+
+    static FloatPlane RegionMask(SkinClothesHairMasks parsed, IReadOnlyList<FaceRegion> regions, float size)
+    {
+        var mask = new FloatPlane(parsed.Width, parsed.Height);
+        for (var i = 0; i < mask.Data.Length; i++)
+        {
+            var v = 0f;
+            if (regions.Contains(FaceRegion.Skin)) v = MathF.Max(v, parsed.Skin.Data[i]);
+            if (regions.Contains(FaceRegion.Hair)) v = MathF.Max(v, parsed.Hair.Data[i]);
+            mask.Data[i] = v;
+        }
+        return mask.Feather(size * 0.02f);
+    }
+
+    static FloatPlane Minimum(FloatPlane a, FloatPlane b)
+    {
+        var result = new FloatPlane(a.Width, a.Height);
+        for (var i = 0; i < result.Data.Length; i++) result.Data[i] = MathF.Min(a.Data[i], b.Data[i]);
+        return result;
+    }
+
+    static void Paste(RgbaImage into, RgbaImage patch, Rect at)
+    {
+        for (var y = 0; y < patch.Height; y++) patch.PixelRow(y).CopyTo(into.PixelRow(y + at.Y).Slice(at.X, patch.Width));
+    }
+
+    static FloatPlane Expand(FloatPlane plane, Rect region, int width, int height)
+    {
+        var full = new FloatPlane(width, height);
+        for (var y = 0; y < plane.Height; y++) plane.Row(y).CopyTo(full.Row(y + region.Y).Slice(region.X, plane.Width));
+        return full;
+    }
+}

@@ -1,0 +1,39 @@
+using Likeness.Vision.Faces.Landmarks;
+
+namespace Likeness.Pipelines.Swap;
+
+/// <summary>FaceFusion's four mask kinds; the swap uses the minimum of the chosen ones (and of the warped face's own coverage).</summary>
+public enum SwapMaskKind { Box, Occlusion, Area, Region }
+
+/// <summary>Parser classes a region mask can keep.</summary>
+public enum FaceRegion { Skin, Hair }
+
+public sealed record SwapOptions
+{
+    public IReadOnlyList<SwapMaskKind> Masks { get; init; } = [SwapMaskKind.Box, SwapMaskKind.Occlusion];
+    public IReadOnlyList<FaceArea> Areas { get; init; } = MeshAreas.All;
+    public IReadOnlyList<FaceRegion> Regions { get; init; } = [FaceRegion.Skin];
+    /// <summary>Box mask: padding added around the face box, as a share of its size.</summary>
+    public float BoxPadding { get; init; } = 0.05f;
+    /// <summary>Box mask: feather width as a share of the face size.</summary>
+    public float BoxBlur { get; init; } = 0.15f;
+    /// <summary>How far the source's skin colour moves to the target's (Lab mean and spread), 0..1.</summary>
+    public float ColorMatch { get; init; } = 1f;
+    /// <summary>Faces to replace by index (largest first, as `analyze` lists them); empty = the largest only, unless <see cref="AllFaces"/>.</summary>
+    public IReadOnlyList<int> FaceIndices { get; init; } = [];
+    public bool AllFaces { get; init; }
+    /// <summary>Keep each mask for inspection (`--save-masks`).</summary>
+    public bool KeepMasks { get; init; }
+
+    public static SwapMaskKind ParseMask(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "box" => SwapMaskKind.Box, "occlusion" => SwapMaskKind.Occlusion, "area" => SwapMaskKind.Area, "region" => SwapMaskKind.Region,
+        _ => throw new ArgumentException($"'{name}' is not a mask kind; use box, occlusion, area or region."),
+    };
+
+    public static FaceRegion ParseRegion(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "skin" => FaceRegion.Skin, "hair" => FaceRegion.Hair,
+        _ => throw new ArgumentException($"'{name}' is not a region; use skin or hair."),
+    };
+}
