@@ -55,8 +55,9 @@ public static class SwapCommand
 
                 var (engine, lifetime) = engineOptions.Create(parse);
                 using var _ = lifetime;
-                var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(), ct);
-                var swapper = new FaceSwapper(engine, new SkinClothesHairParser(engine.Sessions));
+                var parser = new SkinClothesHairParser(engine.Sessions);
+                var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(), parser, ct);
+                var swapper = new FaceSwapper(engine, parser);
                 var result = await swapper.SwapAsync(swapSource, targetImage, options, null, ct);
                 ImageCodec.Save(result.Image, parse.GetValue(output)!);
                 if (parse.GetValue(saveMasks) is { } dir)

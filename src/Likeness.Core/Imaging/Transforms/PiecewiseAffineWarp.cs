@@ -9,7 +9,10 @@ namespace Likeness.Imaging.Transforms;
 /// </summary>
 public static class PiecewiseAffineWarp
 {
-    /// <returns>The warped pixels and their coverage (1 inside some triangle) over <paramref name="region"/> of the destination.</returns>
+    /// <returns>
+    /// The warped pixels and their coverage over <paramref name="region"/> of the destination: the source's alpha where
+    /// a triangle was painted (so a source marked unusable in alpha, e.g. hair over its face, is not used), else 0.
+    /// </returns>
     public static (RgbaImage Image, FloatPlane Coverage) Warp(RgbaImage source, ReadOnlySpan<Vector2> sourcePoints,
         ReadOnlySpan<Vector2> destinationPoints, ReadOnlySpan<float> destinationDepth, ReadOnlySpan<int> triangles, Rect region)
     {
@@ -54,8 +57,9 @@ public static class PiecewiseAffineWarp
                 var l0 = 1 - l1 - l2;
                 if (l0 < edge || l1 < edge || l2 < edge) continue;
                 var s = l0 * s0 + l1 * s1 + l2 * s2;
-                row[x - region.X] = Sample(source, s.X, s.Y);
-                cover[x - region.X] = 1;
+                var sample = Sample(source, s.X, s.Y);
+                row[x - region.X] = sample;
+                cover[x - region.X] = sample.A / 255f;
             }
         }
     }
@@ -71,6 +75,6 @@ public static class PiecewiseAffineWarp
         var y2 = Math.Min(yi + 1, img.Height - 1);
         Rgba32 p00 = img[xi, yi], p10 = img[x2, yi], p01 = img[xi, y2], p11 = img[x2, y2];
         byte Mix(byte a, byte b, byte c, byte d) => (byte)MathF.Round((a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy);
-        return new Rgba32(Mix(p00.R, p10.R, p01.R, p11.R), Mix(p00.G, p10.G, p01.G, p11.G), Mix(p00.B, p10.B, p01.B, p11.B), 255);
+        return new Rgba32(Mix(p00.R, p10.R, p01.R, p11.R), Mix(p00.G, p10.G, p01.G, p11.G), Mix(p00.B, p10.B, p01.B, p11.B), Mix(p00.A, p10.A, p01.A, p11.A));
     }
 }

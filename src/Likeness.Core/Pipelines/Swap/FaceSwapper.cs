@@ -68,39 +68,47 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
             timings["warp"] = Lap();
 
             var background = output.Crop(region);
+            SkinClothesHairMasks? parsed = parser is null ? null : await parser.ParseAsync(background, ct);
+            timings["parse"] = Lap();
             var toRegion = AffineTransform.Translation(-region.X, -region.Y);
             var skin = LandmarkMasks.BareSkinRegion(mesh, region.Width, region.Height, toRegion);
-            // Statistics from the bare skin of both faces; applied to the whole warped face (brows and lips included).
-            var sourceSkin = ColorStatistics.Lab(warped, skin);
-            var targetSkin = ColorStatistics.Lab(background, skin);
+            // Statistics from the bare skin of both faces (on the target only what the parser sees as skin: a mask or
+            // a scarf must not whiten the tone); applied to the whole warped face, brows and lips included.
+            var sourceSkin = ColorStatistics.Lab(warped, Product(skin, coverage));
+            var targetSkin = ColorStatistics.Lab(background, parsed is null ? skin : Product(skin, parsed.Skin));
             if (!sourceSkin.IsEmpty && !targetSkin.IsEmpty) new LabStatisticsTransfer(sourceSkin, targetSkin, options.ColorMatch).Apply(warped, coverage);
             timings["color"] = Lap();
 
-            var combined = coverage.Erode(Math.Max(1, (int)(size * 0.01f))).Feather(size * 0.03f, FeatherMode.Inside);
+            var combined = SoftInside(coverage.Erode(Math.Max(1, (int)(size * 0.01f))), size * 0.03f);
             // The target's own mouth opening (teeth, tongue) stays: a closed source mouth must not be stretched over it,
             // nor an open one's teeth squeezed into closed lips.
             var mouth = new FloatPlane(region.Width, region.Height);
             LandmarkMasks.Fill(mouth, mesh.Polygon(mesh.Layout.InnerLips).Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
-            mouth = mouth.Dilate(Math.Max(1, (int)(size * 0.01f))).Feather(size * 0.015f);
+            mouth = mouth.Dilate(Math.Max(1, (int)(size * 0.01f))).GaussianBlurDownsampled(size * 0.005f);
             for (var i = 0; i < combined.Data.Length; i++) combined.Data[i] *= 1 - mouth.Data[i];
             var kept = new Dictionary<string, FloatPlane> { ["coverage"] = combined };
-            SkinClothesHairMasks? parsed = options.Masks.Any(m => m is SwapMaskKind.Occlusion or SwapMaskKind.Region)
-                ? await parser!.ParseAsync(background, ct) : null;
             foreach (var kind in options.Masks.Distinct())
             {
                 var mask = kind switch
                 {
                     SwapMaskKind.Box => BoxMask(bounds, region, size, options),
                     SwapMaskKind.Occlusion => OcclusionMask(parsed!, mesh, region, size),
-                    SwapMaskKind.Area => MeshAreas.Mask(mesh, options.Areas, region).Feather(size * 0.03f, FeatherMode.Inside),
+                    SwapMaskKind.Area => SoftInside(MeshAreas.Mask(mesh, options.Areas, region), size * 0.03f),
                     _ => RegionMask(parsed!, options.Regions, size),
                 };
                 kept[kind.ToString().ToLowerInvariant()] = mask;
-                combined = Minimum(combined, mask);
+                if (kind != SwapMaskKind.Occlusion) combined = Minimum(combined, mask);
             }
             timings["masks"] = Lap();
 
             var blended = MultiBandBlend.Blend(background, warped, combined);
+            // What covers the face is cut in after the multi-band blend, at its own sharp edge: the blend's wide
+            // low-frequency seam would otherwise wash skin tone over a hand or a mask.
+            if (kept.TryGetValue("occlusion", out var occlusion))
+            {
+                Composite(blended, background, occlusion);
+                combined = Minimum(combined, occlusion);
+            }
             Paste(output, blended, region);
             timings["blend"] = Lap();
 
@@ -122,16 +130,35 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         return new SwapResult(output, reports, faces.Count, masks);
     }
 
-    /// <summary>The face box (from the mesh), padded, with a feathered edge inside it.</summary>
+    /// <summary>
+    /// The face box (from the mesh), padded, fading to 0 at its edge over the blur width: a product of two smooth
+    /// 1-D ramps, computed directly (a morphological feather this wide would cost seconds).
+    /// </summary>
     static FloatPlane BoxMask(BoxF bounds, Rect region, float size, SwapOptions options)
     {
         var mask = new FloatPlane(region.Width, region.Height);
         var pad = size * options.BoxPadding;
-        int x0 = Math.Max(0, (int)(bounds.X - pad - region.X)), y0 = Math.Max(0, (int)(bounds.Y - pad - region.Y));
-        int x1 = Math.Min(region.Width, (int)(bounds.Right + pad - region.X) + 1), y1 = Math.Min(region.Height, (int)(bounds.Bottom + pad - region.Y) + 1);
-        for (var y = y0; y < y1; y++) mask.Row(y)[x0..x1].Fill(1);
-        return options.BoxBlur > 0 ? mask.Feather(size * options.BoxBlur, FeatherMode.Inside) : mask;
+        var blur = MathF.Max(1e-3f, size * options.BoxBlur);
+        float Ramp(float v, float lo, float hi)
+        {
+            var t = Math.Clamp(MathF.Min(v - lo, hi - v) / blur, 0, 1);
+            return t * t * (3 - 2 * t);
+        }
+        float left = bounds.X - pad - region.X, right = bounds.Right + pad - region.X, top = bounds.Y - pad - region.Y, bottom = bounds.Bottom + pad - region.Y;
+        var columns = new float[region.Width];
+        for (var x = 0; x < columns.Length; x++) columns[x] = Ramp(x, left, right);
+        for (var y = 0; y < region.Height; y++)
+        {
+            var ry = Ramp(y, top, bottom);
+            var row = mask.Row(y);
+            for (var x = 0; x < row.Length; x++) row[x] = ry * columns[x];
+        }
+        return mask;
     }
+
+    /// <summary>Shrinks a mask by <paramref name="radius"/> and softens its edge over that width (square element, downsampled blur: fast at any size).</summary>
+    static FloatPlane SoftInside(FloatPlane mask, float radius) =>
+        mask.Erode(Math.Max(1, (int)MathF.Ceiling(radius))).GaussianBlurDownsampled(MathF.Max(0.5f, radius / 3f));
 
     /// <summary>
     /// What covers the face: hair and clothes (scarves, masks, collars) inside the face, from the parser. Eyes and brows
@@ -147,7 +174,7 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
             var cover = MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]);
             mask.Data[i] = eyes.Data[i] > 0 ? 1 : Math.Clamp(1 - cover, 0, 1);
         }
-        return mask.Feather(size * 0.02f);
+        return mask.GaussianBlurDownsampled(size * 0.007f);
     }
 
     static FloatPlane RegionMask(SkinClothesHairMasks parsed, IReadOnlyList<FaceRegion> regions, float size)
@@ -160,7 +187,14 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
             if (regions.Contains(FaceRegion.Hair)) v = MathF.Max(v, parsed.Hair.Data[i]);
             mask.Data[i] = v;
         }
-        return mask.Feather(size * 0.02f);
+        return mask.GaussianBlurDownsampled(size * 0.007f);
+    }
+
+    static FloatPlane Product(FloatPlane a, FloatPlane b)
+    {
+        var result = new FloatPlane(a.Width, a.Height);
+        for (var i = 0; i < result.Data.Length; i++) result.Data[i] = a.Data[i] * b.Data[i];
+        return result;
     }
 
     static FloatPlane Minimum(FloatPlane a, FloatPlane b)
@@ -168,6 +202,19 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         var result = new FloatPlane(a.Width, a.Height);
         for (var i = 0; i < result.Data.Length; i++) result.Data[i] = MathF.Min(a.Data[i], b.Data[i]);
         return result;
+    }
+
+    /// <summary>blended = background + (blended - background) × keep.</summary>
+    static void Composite(RgbaImage blended, RgbaImage background, FloatPlane keep)
+    {
+        var o = blended.Pixels;
+        var b = background.Pixels;
+        for (var i = 0; i < o.Length; i++)
+        {
+            var k = keep.Data[i];
+            if (k >= 1) continue;
+            o[i] = new Rgba32((byte)(b[i].R + (o[i].R - b[i].R) * k), (byte)(b[i].G + (o[i].G - b[i].G) * k), (byte)(b[i].B + (o[i].B - b[i].B) * k), 255);
+        }
     }
 
     static void Paste(RgbaImage into, RgbaImage patch, Rect at)

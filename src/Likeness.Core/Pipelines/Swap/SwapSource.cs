@@ -23,8 +23,12 @@ public sealed class SwapSource
 
     public Vector2[] Points => Enumerable.Range(0, Mesh.Count).Select(i => Mesh[i]).ToArray();
 
-    /// <summary>Needs at least one photo with one clear face; the others add to the identity template only.</summary>
-    public static async Task<SwapSource> FromPhotosAsync(VisionEngine engine, IReadOnlyList<(string Name, RgbaImage Image)> photos, CancellationToken ct = default)
+    /// <summary>
+    /// Needs at least one photo with one clear face; the others add to the identity template only. With a parser, what
+    /// covers the source face (hair, a collar) is marked unusable in the texture's alpha, so it is never warped onto a target.
+    /// </summary>
+    public static async Task<SwapSource> FromPhotosAsync(VisionEngine engine, IReadOnlyList<(string Name, RgbaImage Image)> photos,
+        Likeness.Vision.Parsing.ISkinClothesHairParser? parser = null, CancellationToken ct = default)
     {
         if (photos.Count == 0) throw new ArgumentException("The source needs at least one photo of the person.");
         var candidates = new List<(string Name, RgbaImage Image, FaceLandmarks Mesh, HeadPose Pose, FaceEmbedding Embedding, float Width)>();
@@ -41,11 +45,33 @@ public sealed class SwapSource
         // Frontal first, then larger: the texture must show both halves of the face.
         var best = candidates.OrderBy(c => MathF.Abs(c.Pose.Yaw) > 15 ? 1 : 0).ThenBy(c => MathF.Abs(c.Pose.Yaw) - c.Width / 100f).First();
         var points = Enumerable.Range(0, best.Mesh.Count).Select(i => best.Mesh[i]).ToArray();
+        var texture = best.Image.Clone();
+        if (parser is not null) await MarkCoveredAsync(texture, best.Mesh, parser, ct);
         return new SwapSource
         {
-            Name = best.Name, Image = best.Image, Mesh = best.Mesh, Pose = best.Pose, PhotosUsed = candidates.Count,
+            Name = best.Name, Image = texture, Mesh = best.Mesh, Pose = best.Pose, PhotosUsed = candidates.Count,
             Identity = IdentityTemplate.FromEmbeddings(candidates.Select(c => c.Embedding)),
             Triangles = Delaunay.Triangulate(points),
         };
+    }
+
+    /// <summary>Alpha = 1 - (hair or clothes), parsed on a crop around the face so the parser sees it large.</summary>
+    static async Task MarkCoveredAsync(RgbaImage texture, FaceLandmarks mesh, Likeness.Vision.Parsing.ISkinClothesHairParser parser, CancellationToken ct)
+    {
+        var b = mesh.Bounds;
+        var size = MathF.Max(b.Width, b.Height);
+        var region = Rect.FromEdges((int)(b.X - size * 0.3f), (int)(b.Y - size * 0.3f), (int)(b.Right + size * 0.3f) + 1, (int)(b.Bottom + size * 0.3f) + 1)
+            .Intersect(new Rect(0, 0, texture.Width, texture.Height));
+        var parsed = await parser.ParseAsync(texture.Crop(region), ct);
+        for (var y = 0; y < region.Height; y++)
+        {
+            var row = texture.PixelRow(y + region.Y).Slice(region.X, region.Width);
+            for (var x = 0; x < row.Length; x++)
+            {
+                var i = y * region.Width + x;
+                var usable = Math.Clamp(1 - MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]), 0, 1);
+                row[x].A = (byte)MathF.Round(usable * 255);
+            }
+        }
     }
 }
