@@ -16,7 +16,7 @@ public static class Delaunay
         var min = new Vector2(float.MaxValue);
         var max = new Vector2(float.MinValue);
         foreach (var p in points) (min, max) = (Vector2.Min(min, p), Vector2.Max(max, p));
-        var span = MathF.Max(max.X - min.X, max.Y - min.Y) * 20 + 1;
+        var span = MathF.Max(max.X - min.X, max.Y - min.Y) * 1000 + 1;
         var mid = (min + max) / 2;
         var all = new Vector2[n + 3];
         points.CopyTo(all);
