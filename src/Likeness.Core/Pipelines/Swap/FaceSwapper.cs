@@ -45,89 +45,137 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         var output = target.Clone();
         var reports = new List<SwapFaceReport>();
         var masks = new Dictionary<string, FloatPlane>();
-        var sourcePoints = source.Points;
         for (var n = 0; n < chosen.Count; n++)
         {
             var index = chosen[n];
             var face = faces[index];
-            var timings = new Dictionary<string, double>();
-            var clock = Stopwatch.StartNew();
-            double Lap() { var ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
-
             var mesh = await engine.Landmarker.DetectAsync(target, face, ct);
-            var before = await engine.Identity.EmbedFaceAsync(target, face, ct);
-            timings["landmarks"] = Lap();
+            reports.Add((await SwapFaceAsync(source, output, index, face, mesh, options, report: true, options.KeepMasks ? masks : null, ct))!);
+            progress?.Report((n + 1.0) / chosen.Count);
+        }
+        return new SwapResult(output, reports, faces.Count, masks);
+    }
 
-            var bounds = mesh.Bounds;
-            var size = MathF.Max(bounds.Width, bounds.Height);
-            var region = Rect.FromEdges((int)(bounds.X - size * 0.3f), (int)(bounds.Y - size * 0.3f), (int)(bounds.Right + size * 0.3f) + 1, (int)(bounds.Bottom + size * 0.3f) + 1)
-                .Intersect(new Rect(0, 0, target.Width, target.Height));
-            var targetPoints = Enumerable.Range(0, mesh.Count).Select(i => mesh[i]).ToArray();
-            var depth = mesh.Points.Select(p => p.Z).ToArray();
-            var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, sourcePoints, targetPoints, depth, source.Triangles, region);
-            timings["warp"] = Lap();
+    /// <summary>
+    /// Replaces one face of <paramref name="output"/> (in place) whose mesh is known (video tracking passes its own).
+    /// With <paramref name="report"/>, embeds the face before and after for the identity report (two embeddings).
+    /// </summary>
+    public async Task<SwapFaceReport?> SwapFaceAsync(SwapSource source, RgbaImage output, int index, DetectedFace face, FaceLandmarks mesh,
+        SwapOptions options, bool report, Dictionary<string, FloatPlane>? keepMasks, CancellationToken ct)
+    {
+        var timings = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        double Lap() { var ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
+        var before = report ? await engine.Identity.EmbedFaceAsync(output, face, ct) : null;
+        timings["embed"] = Lap();
 
-            var background = output.Crop(region);
-            SkinClothesHairMasks? parsed = parser is null ? null : await parser.ParseAsync(background, ct);
-            timings["parse"] = Lap();
-            var toRegion = AffineTransform.Translation(-region.X, -region.Y);
-            var skin = LandmarkMasks.BareSkinRegion(mesh, region.Width, region.Height, toRegion);
-            // Statistics from the bare skin of both faces (on the target only what the parser sees as skin: a mask or
-            // a scarf must not whiten the tone); applied to the whole warped face, brows and lips included.
+        var bounds = mesh.Bounds;
+        var size = MathF.Max(bounds.Width, bounds.Height);
+        var region = Rect.FromEdges((int)(bounds.X - size * 0.3f), (int)(bounds.Y - size * 0.3f), (int)(bounds.Right + size * 0.3f) + 1, (int)(bounds.Bottom + size * 0.3f) + 1)
+            .Intersect(new Rect(0, 0, output.Width, output.Height));
+        if (region.IsEmpty) return null;
+        var targetPoints = new Vector2[mesh.Count];
+        var depth = new float[mesh.Count];
+        for (var i = 0; i < mesh.Count; i++) (targetPoints[i], depth[i]) = (mesh[i], mesh.Points[i].Z);
+        var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, source.Points, targetPoints, depth, source.Triangles, region);
+        timings["warp"] = Lap();
+
+        var background = output.Crop(region);
+        var needsParser = !options.Fast || options.Masks.Any(m => m is SwapMaskKind.Occlusion or SwapMaskKind.Region);
+        SkinClothesHairMasks? parsed = parser is not null && needsParser ? await parser.ParseAsync(background, ct) : null;
+        timings["parse"] = Lap();
+        var toRegion = AffineTransform.Translation(-region.X, -region.Y);
+        var skin = LandmarkMasks.BareSkinRegion(mesh, region.Width, region.Height, toRegion);
+        // Statistics from the bare skin of both faces (on the target only what the parser sees as skin: a mask or
+        // a scarf must not whiten the tone); applied to the whole warped face, brows and lips included.
+        if (options.Fast) RgbStatisticsTransfer(warped, Product(skin, coverage), background, skin, coverage, options.ColorMatch);
+        else
+        {
             var sourceSkin = ColorStatistics.Lab(warped, Product(skin, coverage));
             var targetSkin = ColorStatistics.Lab(background, parsed is null ? skin : Product(skin, parsed.Skin));
             if (!sourceSkin.IsEmpty && !targetSkin.IsEmpty) new LabStatisticsTransfer(sourceSkin, targetSkin, options.ColorMatch).Apply(warped, coverage);
-            timings["color"] = Lap();
+        }
+        timings["color"] = Lap();
 
-            var combined = SoftInside(coverage.Erode(Math.Max(1, (int)(size * 0.01f))), size * 0.03f);
-            // The target's own mouth opening (teeth, tongue) stays: a closed source mouth must not be stretched over it,
-            // nor an open one's teeth squeezed into closed lips.
-            var mouth = new FloatPlane(region.Width, region.Height);
-            LandmarkMasks.Fill(mouth, mesh.Polygon(mesh.Layout.InnerLips).Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
-            mouth = mouth.Dilate(Math.Max(1, (int)(size * 0.01f))).GaussianBlurDownsampled(size * 0.005f);
-            for (var i = 0; i < combined.Data.Length; i++) combined.Data[i] *= 1 - mouth.Data[i];
-            var kept = new Dictionary<string, FloatPlane> { ["coverage"] = combined };
-            foreach (var kind in options.Masks.Distinct())
+        var combined = SoftInside(coverage.Erode(Math.Max(1, (int)(size * 0.01f))), size * 0.03f);
+        // The target's own mouth opening (teeth, tongue) stays: a closed source mouth must not be stretched over it,
+        // nor an open one's teeth squeezed into closed lips.
+        var mouth = new FloatPlane(region.Width, region.Height);
+        LandmarkMasks.Fill(mouth, mesh.Polygon(mesh.Layout.InnerLips).Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
+        mouth = mouth.Dilate(Math.Max(1, (int)(size * 0.01f))).GaussianBlurDownsampled(size * 0.005f);
+        for (var i = 0; i < combined.Data.Length; i++) combined.Data[i] *= 1 - mouth.Data[i];
+        var kept = new Dictionary<string, FloatPlane> { ["coverage"] = combined };
+        foreach (var kind in options.Masks.Distinct())
+        {
+            if (kind is SwapMaskKind.Occlusion or SwapMaskKind.Region && parsed is null)
+                throw new InvalidOperationException("The occlusion and region masks need the skin/clothes/hair parser.");
+            var mask = kind switch
             {
-                var mask = kind switch
-                {
-                    SwapMaskKind.Box => BoxMask(bounds, region, size, options),
-                    SwapMaskKind.Occlusion => OcclusionMask(parsed!, mesh, region, size),
-                    SwapMaskKind.Area => SoftInside(MeshAreas.Mask(mesh, options.Areas, region), size * 0.03f),
-                    _ => RegionMask(parsed!, options.Regions, size),
-                };
-                kept[kind.ToString().ToLowerInvariant()] = mask;
-                if (kind != SwapMaskKind.Occlusion) combined = Minimum(combined, mask);
-            }
-            timings["masks"] = Lap();
+                SwapMaskKind.Box => BoxMask(bounds, region, size, options),
+                SwapMaskKind.Occlusion => OcclusionMask(parsed!, mesh, region, size),
+                SwapMaskKind.Area => SoftInside(MeshAreas.Mask(mesh, options.Areas, region), size * 0.03f),
+                _ => RegionMask(parsed!, options.Regions, size),
+            };
+            kept[kind.ToString().ToLowerInvariant()] = mask;
+            if (kind != SwapMaskKind.Occlusion) combined = Minimum(combined, mask);
+        }
+        timings["masks"] = Lap();
 
-            var blended = MultiBandBlend.Blend(background, warped, combined);
-            // What covers the face is cut in after the multi-band blend, at its own sharp edge: the blend's wide
-            // low-frequency seam would otherwise wash skin tone over a hand or a mask.
+        // Fast: a feathered alpha blend (FaceFusion's paste). Otherwise multi-band, and what covers the face is cut in
+        // after it at its own sharp edge: the blend's wide low-frequency seam would wash skin tone over a hand or a mask.
+        RgbaImage blended;
+        if (options.Fast)
+        {
+            blended = background.Clone();
+            if (kept.TryGetValue("occlusion", out var occ)) combined = Minimum(combined, occ);
+            Composite(blended, warped, combined, over: true);
+        }
+        else
+        {
+            blended = MultiBandBlend.Blend(background, warped, combined);
             if (kept.TryGetValue("occlusion", out var occlusion))
             {
                 Composite(blended, background, occlusion);
                 combined = Minimum(combined, occlusion);
             }
-            Paste(output, blended, region);
-            timings["blend"] = Lap();
-
-            var after = await engine.Identity.EmbedFaceAsync(output, face, ct);
-            timings["report"] = Lap();
-            var hull = new FloatPlane(region.Width, region.Height);
-            LandmarkMasks.Fill(hull, mesh.FaceOval.Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
-            var inHull = hull.Data.Count(v => v > 0);
-            var covered = hull.Data.Select((v, i) => v > 0 && combined.Data[i] >= 0.5f).Count(b => b);
-            reports.Add(new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), after.CosineSimilarity(before),
-                engine.Identity.Settings.Threshold, inHull == 0 ? 0 : (float)covered / inHull, timings));
-            if (options.KeepMasks)
-            {
-                kept["combined"] = combined;
-                foreach (var (name, plane) in kept) masks[$"face{index}-{name}"] = Expand(plane, region, target.Width, target.Height);
-            }
-            progress?.Report((n + 1.0) / chosen.Count);
         }
-        return new SwapResult(output, reports, faces.Count, masks);
+        Paste(output, blended, region);
+        timings["blend"] = Lap();
+
+        if (keepMasks is not null)
+        {
+            kept["combined"] = combined;
+            foreach (var (name, plane) in kept) keepMasks[$"face{index}-{name}"] = Expand(plane, region, output.Width, output.Height);
+        }
+        if (!report) return new SwapFaceReport(index, face.Box, float.NaN, float.NaN, engine.Identity.Settings.Threshold, float.NaN, timings);
+        var after = await engine.Identity.EmbedFaceAsync(output, face, ct);
+        timings["report"] = Lap();
+        var hull = new FloatPlane(region.Width, region.Height);
+        LandmarkMasks.Fill(hull, mesh.FaceOval.Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
+        var inHull = hull.Data.Count(v => v > 0);
+        var covered = hull.Data.Select((v, i) => v > 0 && combined.Data[i] >= 0.5f).Count(b => b);
+        return new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), after.CosineSimilarity(before!),
+            engine.Identity.Settings.Threshold, inHull == 0 ? 0 : (float)covered / inHull, timings);
+    }
+
+    /// <summary>Per-channel mean and spread matching in RGB over the weighted skin: the fast path's colour match (no Lab round trip per pixel).</summary>
+    static void RgbStatisticsTransfer(RgbaImage image, FloatPlane imageWeights, RgbaImage reference, FloatPlane referenceWeights, FloatPlane where, float strength)
+    {
+        var a = ColorStatistics.Rgb(image, imageWeights);
+        var b = ColorStatistics.Rgb(reference, referenceWeights);
+        if (a.IsEmpty || b.IsEmpty) return;
+        strength = Math.Clamp(strength, 0, 1);
+        var gain = Vector3.Lerp(Vector3.One, new Vector3(Ratio(b.StdDev.X, a.StdDev.X), Ratio(b.StdDev.Y, a.StdDev.Y), Ratio(b.StdDev.Z, a.StdDev.Z)), strength);
+        var mean = Vector3.Lerp(a.Mean, b.Mean, strength);
+        var pixels = image.Pixels;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            if (!(where.Data[i] > 0)) continue;
+            var p = pixels[i];
+            var v = (new Vector3(p.R, p.G, p.B) - a.Mean) * gain + mean;
+            pixels[i] = new Rgba32((byte)Math.Clamp(v.X, 0, 255), (byte)Math.Clamp(v.Y, 0, 255), (byte)Math.Clamp(v.Z, 0, 255), p.A);
+        }
+        static float Ratio(float target, float source) => source > 1e-3f ? Math.Clamp(target / source, 0.5f, 2f) : 1f;
     }
 
     /// <summary>
@@ -204,9 +252,21 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         return result;
     }
 
-    /// <summary>blended = background + (blended - background) × keep.</summary>
-    static void Composite(RgbaImage blended, RgbaImage background, FloatPlane keep)
+    /// <summary>blended = background + (blended - background) × keep (with <paramref name="over"/>: blended = blended + (layer - blended) × keep).</summary>
+    static void Composite(RgbaImage blended, RgbaImage background, FloatPlane keep, bool over = false)
     {
+        if (over)
+        {
+            var dst = blended.Pixels;
+            var src = background.Pixels;
+            for (var i = 0; i < dst.Length; i++)
+            {
+                var k = keep.Data[i];
+                if (k <= 0) continue;
+                dst[i] = new Rgba32((byte)(dst[i].R + (src[i].R - dst[i].R) * k), (byte)(dst[i].G + (src[i].G - dst[i].G) * k), (byte)(dst[i].B + (src[i].B - dst[i].B) * k), 255);
+            }
+            return;
+        }
         var o = blended.Pixels;
         var b = background.Pixels;
         for (var i = 0; i < o.Length; i++)

@@ -22,6 +22,11 @@ public sealed record SwapOptions
     /// <summary>Faces to replace by index (largest first, as `analyze` lists them); empty = the largest only, unless <see cref="AllFaces"/>.</summary>
     public IReadOnlyList<int> FaceIndices { get; init; } = [];
     public bool AllFaces { get; init; }
+    /// <summary>
+    /// The fast path (video frames without occlusion): colour matched in RGB, a feathered alpha blend instead of the
+    /// multi-band blend, and no parser run unless an occlusion or region mask asks for it.
+    /// </summary>
+    public bool Fast { get; init; }
     /// <summary>Keep each mask for inspection (`--save-masks`).</summary>
     public bool KeepMasks { get; init; }
 
