@@ -4,6 +4,7 @@ using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
 using Likeness.Pipelines;
 using Likeness.Pipelines.Swap;
+using Likeness.Pipelines.Swap.Video;
 using Likeness.Pipelines.Themes;
 using Likeness.Vision.Faces.Landmarks;
 using Likeness.Vision.Identity;
@@ -18,8 +19,8 @@ public static class SwapCommand
     public static Command Create()
     {
         var source = new Option<string>("--source") { Description = "A photo of the person, or a folder of their photos (the most frontal gives the face; all give the identity).", Required = true };
-        var target = new Option<string>("--target") { Description = "The image whose face(s) are replaced.", Required = true };
-        var output = new Option<string>("--out") { Description = "Where to write the result (.png, .jpg or .webp).", Required = true };
+        var target = new Option<string>("--target") { Description = "The image or video (.mp4, .mov, .mkv, .webm, .avi) whose face(s) are replaced.", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the result (.png, .jpg or .webp; .mp4 for a video target).", Required = true };
         var face = new Option<int[]>("--face") { Description = "Which target face(s), 0 = largest (as `likeness analyze` lists them); default the largest.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Replace every face in the target." };
         var masks = new Option<string>("--mask") { Description = "Masks combined by minimum: box, occlusion, area, region (comma-separated).", DefaultValueFactory = _ => "box,occlusion" };
@@ -51,13 +52,26 @@ public static class SwapCommand
                     : File.Exists(sourcePath) ? [sourcePath]
                     : throw new ArgumentException($"{sourcePath}: no such photo or folder.");
                 if (files.Count == 0) throw new ArgumentException($"{sourcePath} holds no .jpg, .jpeg, .png or .webp photos.");
-                var targetImage = EncodedImage.FromFile(parse.GetValue(target)!).Decode();
-
+                var targetPath = parse.GetValue(target)!;
+                var isVideo = Ffmpeg.LooksLikeVideo(targetPath);
+                if (isVideo) await Ffmpeg.ProbeAsync(targetPath, ct);   // a clear error before any model loads
                 var (engine, lifetime) = engineOptions.Create(parse);
                 using var _ = lifetime;
                 var parser = new SkinClothesHairParser(engine.Sessions);
                 var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(), parser, ct);
                 var swapper = new FaceSwapper(engine, parser);
+                if (isVideo)
+                {
+                    var masksGiven = parse.GetResult(masks) is { Implicit: false };
+                    var videoOptions = new VideoSwapOptions
+                    {
+                        AllFaces = parse.GetValue(all),
+                        Swap = masksGiven ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion) } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
+                    };
+                    var videoReport = await VideoCli.RunAsync(engine, swapper, swapSource, targetPath, parse.GetValue(output)!, videoOptions, parse.GetValue(json), ct);
+                    return 0;
+                }
+                var targetImage = EncodedImage.FromFile(targetPath).Decode();
                 var result = await swapper.SwapAsync(swapSource, targetImage, options, null, ct);
                 ImageCodec.Save(result.Image, parse.GetValue(output)!);
                 if (parse.GetValue(saveMasks) is { } dir)
@@ -67,6 +81,11 @@ public static class SwapCommand
                 }
                 Report(parse.GetValue(json), swapSource, result, parse.GetValue(output)!);
                 return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("likeness swap: canceled; nothing was written.");
+                return 130;
             }
             catch (Exception e) when (e is LikenessException or ArgumentException or IOException or InvalidOperationException or Models.ModelUnavailableException)
             {
@@ -100,5 +119,44 @@ public static class SwapCommand
                 $"mask covers {f.MaskCoverage:P0} of the face; {string.Join(", ", f.TimingsMs.Select(t => $"{t.Key} {t.Value:0} ms"))}");
         }
         AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
+    }
+}
+
+/// <summary>The video half of `likeness swap`: a progress bar with frames per second and time left, then the report.</summary>
+static class VideoCli
+{
+    public static async Task<VideoSwapReport> RunAsync(VisionEngine engine, FaceSwapper swapper, SwapSource source, string input, string output,
+        VideoSwapOptions options, bool json, CancellationToken ct)
+    {
+        var videoSwapper = new VideoSwapper(engine, swapper);
+        VideoSwapReport? report = null;
+        if (json || Console.IsErrorRedirected && Console.IsOutputRedirected)
+            report = await videoSwapper.SwapAsync(source, input, output, options, null, ct);
+        else
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("swapping");
+                    var progress = new Progress<VideoProgress>(p =>
+                    {
+                        if (p.TotalFrames is { } total) task.MaxValue = total;
+                        task.Value = p.Frame;
+                        task.Description = $"frame {p.Frame}{(p.TotalFrames is { } t ? "/" + t : "")} at {p.FramesPerSecond:0.0} fps";
+                    });
+                    report = await videoSwapper.SwapAsync(source, input, output, options, progress, ct);
+                    task.Value = task.MaxValue;
+                });
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
+            return report!;
+        }
+        AnsiConsole.MarkupLine($"{report!.Frames} frames ({report.FramesWithSwap} with a swapped face) in {report.Seconds:0.0} s = {report.FramesPerSecond:0.0} fps; audio {(report.AudioCopied ? "copied" : "none in the input")}");
+        foreach (var t in report.Tracks)
+            AnsiConsole.MarkupLine($"track {t.Id} (from frame {t.FirstFrame}): {t.FramesSwapped} frames; similarity to the source {(t.MeanSimilarityToSource is { } s ? s.ToString("0.00") : "n/a")} over {t.Sampled} sampled frames");
+        AnsiConsole.MarkupLine($"per frame: {string.Join(", ", report.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:0.0} ms"))}");
+        AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
+        return report;
     }
 }

@@ -47,11 +47,13 @@ public sealed class SwapSource
         var points = Enumerable.Range(0, best.Mesh.Count).Select(i => best.Mesh[i]).ToArray();
         var texture = best.Image.Clone();
         if (parser is not null) await MarkCoveredAsync(texture, best.Mesh, parser, ct);
+        var triangles = Delaunay.Triangulate(points);
+        MarkGrazing(texture, best.Mesh, triangles);
         return new SwapSource
         {
             Name = best.Name, Image = texture, Mesh = best.Mesh, Pose = best.Pose, PhotosUsed = candidates.Count,
             Identity = IdentityTemplate.FromEmbeddings(candidates.Select(c => c.Embedding)),
-            Triangles = Delaunay.Triangulate(points),
+            Triangles = triangles,
         };
     }
 
@@ -71,6 +73,54 @@ public sealed class SwapSource
                 var i = y * region.Width + x;
                 var usable = Math.Clamp(1 - MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]), 0, 1);
                 row[x].A = (byte)MathF.Round(usable * 255);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the source face turns away from the camera (the far cheek of a turned head, the sides near the ears) the
+    /// mesh still has points, but the photo there shows little skin, hair or background, stretched when warped onto a
+    /// frontal target. Each vertex's facing (how much its surface normal points at the camera) fades the alpha there.
+    /// </summary>
+    static void MarkGrazing(RgbaImage texture, FaceLandmarks mesh, int[] triangles)
+    {
+        var normals = new Vector3[mesh.Count];
+        for (var t = 0; t < triangles.Length; t += 3)
+        {
+            var (a, b, c) = (mesh.Points[triangles[t]], mesh.Points[triangles[t + 1]], mesh.Points[triangles[t + 2]]);
+            var n = Vector3.Cross(b - a, c - a);
+            normals[triangles[t]] += n;
+            normals[triangles[t + 1]] += n;
+            normals[triangles[t + 2]] += n;
+        }
+        var confidence = normals.Select(n =>
+        {
+            var facing = n.Length() > 0 ? MathF.Abs(n.Z) / n.Length() : 0;
+            var x = Math.Clamp((facing - 0.1f) / 0.2f, 0, 1);
+            return x * x * (3 - 2 * x);
+        }).ToArray();
+        for (var t = 0; t < triangles.Length; t += 3)
+        {
+            int ia = triangles[t], ib = triangles[t + 1], ic = triangles[t + 2];
+            var (ca, cb, cc) = (confidence[ia], confidence[ib], confidence[ic]);
+            if (ca >= 1 && cb >= 1 && cc >= 1) continue;
+            Vector2 a = mesh[ia], b = mesh[ib], c = mesh[ic];
+            var area = (b.X - a.X) * (c.Y - a.Y) - (c.X - a.X) * (b.Y - a.Y);
+            if (MathF.Abs(area) < 1e-3f) continue;
+            int x0 = Math.Max(0, (int)MathF.Floor(MathF.Min(a.X, MathF.Min(b.X, c.X)))), x1 = Math.Min(texture.Width - 1, (int)MathF.Ceiling(MathF.Max(a.X, MathF.Max(b.X, c.X))));
+            int y0 = Math.Max(0, (int)MathF.Floor(MathF.Min(a.Y, MathF.Min(b.Y, c.Y)))), y1 = Math.Min(texture.Height - 1, (int)MathF.Ceiling(MathF.Max(a.Y, MathF.Max(b.Y, c.Y))));
+            for (var y = y0; y <= y1; y++)
+            {
+                var row = texture.PixelRow(y);
+                for (var x = x0; x <= x1; x++)
+                {
+                    var l1 = ((x - a.X) * (c.Y - a.Y) - (c.X - a.X) * (y - a.Y)) / area;
+                    var l2 = ((b.X - a.X) * (y - a.Y) - (x - a.X) * (b.Y - a.Y)) / area;
+                    var l0 = 1 - l1 - l2;
+                    if (l0 < -1e-4f || l1 < -1e-4f || l2 < -1e-4f) continue;
+                    var k = l0 * ca + l1 * cb + l2 * cc;
+                    row[x].A = (byte)MathF.Round(row[x].A * k);
+                }
             }
         }
     }
