@@ -17,9 +17,12 @@ public static class Ffmpeg
 
     public static bool LooksLikeVideo(string path) => VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
-    public static string Find(string tool)
+    public static string Find(string tool) => Find(tool, Environment.GetEnvironmentVariable("PATH") ?? "");
+
+    /// <param name="searchPath">Folders to look in, PATH-style.</param>
+    public static string Find(string tool, string searchPath)
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, tool);
             if (File.Exists(candidate)) return candidate;

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using Likeness.Pipelines;
+using Likeness.Pipelines.Swap;
+using Likeness.Pipelines.Swap.Video;
+using Likeness.Vision.Parsing;
+using Xunit.Abstractions;
+
+namespace Likeness.Tests.Pipelines;
+
+/// <summary>Video swap through Debian's ffmpeg on real clips from ../shared/testdata/video.</summary>
+public sealed class VideoSwapTests(ITestOutputHelper output) : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("likeness-video-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+
+    static void RequireFfmpeg()
+    {
+        try { Ffmpeg.Find("ffmpeg"); Ffmpeg.Find("ffprobe"); }
+        catch (VideoException e) { throw new Xunit.SkipException(e.Message); }
+    }
+
+    static async Task<(VisionEngine Engine, FaceSwapper Swapper, SwapSource Source)> SetUpAsync()
+    {
+        RequireFfmpeg();
+        var engine = Engine.Require("skin-clothes-hair");
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        var source = await SwapSource.FromPhotosAsync(engine, [("clooney", Engine.Shared("identity/george_clooney/img38.jpg").Decode())], parser);
+        return (engine, new FaceSwapper(engine, parser), source);
+    }
+
+    [SkippableFact]
+    public async Task A_720p_clip_comes_out_as_a_playable_mp4_with_every_frame_its_audio_and_the_source_face()
+    {
+        var (engine, swapper, source) = await SetUpAsync();
+        var input = Support.TestPaths.TestDataFile("video/obama.mp4");
+        var outFile = Path.Combine(dir, "out.mp4");
+        var report = await new VideoSwapper(engine, swapper).SwapAsync(source, input, outFile, new VideoSwapOptions());
+        output.WriteLine($"{report.Frames} frames, {report.FramesWithSwap} swapped, {report.FramesPerSecond:0.0} fps; tracks: {string.Join("; ", report.Tracks)}");
+
+        var decoded = await CountFramesAsync(input);
+        Assert.Equal(decoded, report.Frames);
+        Assert.Equal(decoded, await CountFramesAsync(outFile));
+        var (inInfo, outInfo) = (await Ffmpeg.ProbeAsync(input), await Ffmpeg.ProbeAsync(outFile));
+        Assert.True(outInfo.HasAudio, "the audio was not copied");
+        Assert.Equal("h264", outInfo.Codec);
+        Assert.Equal((inInfo.Width, inInfo.Height), (outInfo.Width, outInfo.Height));
+        Assert.InRange(outInfo.Duration, inInfo.Duration - 0.15, inInfo.Duration + 0.15);
+        Assert.True(report.FramesWithSwap >= report.Frames * 0.9, $"only {report.FramesWithSwap} of {report.Frames} frames had the face swapped");
+        var track = Assert.Single(report.Tracks);
+        Assert.True(track.MeanSimilarityToSource >= engine.Identity.Settings.Threshold, $"the swapped face's similarity to the source is {track.MeanSimilarityToSource:0.00}");
+        Assert.Empty(Directory.GetFiles(dir, ".*partial*"));
+    }
+
+    [SkippableFact]
+    public async Task Canceling_mid_video_leaves_no_file()
+    {
+        var (engine, swapper, source) = await SetUpAsync();
+        var outFile = Path.Combine(dir, "canceled.mp4");
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Frame >= 10) cts.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new VideoSwapper(engine, swapper).SwapAsync(source, Support.TestPaths.TestDataFile("video/obama.mp4"), outFile, new VideoSwapOptions(), progress, cts.Token));
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [SkippableFact]
+    public async Task Two_people_keep_their_track_ids_across_frames()
+    {
+        RequireFfmpeg();
+        var engine = Engine.Require();
+        var input = Support.TestPaths.TestDataFile("video/short_hamilton_clip.mp4");
+        var info = await Ffmpeg.ProbeAsync(input);
+        await using var reader = new VideoFrameReader(input, info);
+        var tracker = new FaceTracker(engine);
+        var seen = new List<IReadOnlyList<int>>();
+        for (var i = 0; i < 40 && await reader.ReadAsync(default) is { } frame; i++)
+            seen.Add((await tracker.UpdateAsync(frame, i, default)).Select(t => t.Id).Order().ToList());
+        output.WriteLine(string.Join(" ", seen.Select(ids => "[" + string.Join(",", ids) + "]")));
+        var ids = seen.SelectMany(x => x).Distinct().ToList();
+        Assert.Equal(2, ids.Count);                                  // the singer and the pianist, never a third id
+        Assert.True(seen.Count(f => f.Count == 2) >= 30, "both people were tracked in fewer than 30 of 40 frames");
+    }
+
+    [SkippableFact]
+    public async Task Unreadable_files_and_a_missing_ffmpeg_get_errors_that_say_what_to_do()
+    {
+        RequireFfmpeg();
+        var notVideo = Path.Combine(dir, "notes.mp4");
+        await File.WriteAllTextAsync(notVideo, "this is not a video");
+        var bad = await Assert.ThrowsAsync<VideoException>(() => Ffmpeg.ProbeAsync(notVideo));
+        Assert.Contains("cannot be read as a video", bad.Message);
+        Assert.Contains("MP4", bad.Message);
+        var missing = Assert.Throws<VideoException>(() => Ffmpeg.Find("ffmpeg", dir));
+        Assert.Contains("apt-get install ffmpeg", missing.Message);
+        Assert.Contains("no such file", (await Assert.ThrowsAsync<VideoException>(() => Ffmpeg.ProbeAsync(Path.Combine(dir, "absent.mp4")))).Message);
+    }
+
+    static async Task<int> CountFramesAsync(string file)
+    {
+        var info = new ProcessStartInfo(Ffmpeg.Find("ffprobe"), ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file])
+        {
+            RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return int.Parse(text.Trim().TrimEnd(','), CultureInfo.InvariantCulture);
+    }
+
+    sealed class SynchronousProgress(Action<VideoProgress> report) : IProgress<VideoProgress>
+    {
+        public void Report(VideoProgress value) => report(value);
+    }
+}
