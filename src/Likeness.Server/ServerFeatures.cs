@@ -37,6 +37,8 @@ public static class ServerFeatures
         services.AddSingleton<IJobStepHandler, IdentityLoraTrainStep>();
         services.AddSingleton<IJobKind, ThemeKind>();
         services.AddSingleton<IJobStepHandler, ThemeStep>();
+        services.AddSingleton<IJobKind, Likeness.Server.Swap.SwapKind>();
+        services.AddSingleton<IJobStepHandler, Likeness.Server.Swap.SwapStep>();
         services.AddSingleton<IJobKind, IdentityPanelKind>();
         services.AddSingleton<IJobStepHandler, IdentityPanelStep>();
         return services;

@@ -1,0 +1,64 @@
+using System.Net;
+using Likeness.Compositing;
+using Likeness.Server.Tests.Support;
+
+namespace Likeness.Server.Tests;
+
+/// <summary>The `swap` job over real HTTP with the real local engine, on real photos from ../shared.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class SwapJobTests(ServerFixture server)
+{
+    [SkippableFact]
+    public async Task Swap_job_puts_the_source_face_into_the_target_and_reports_the_identity_per_face()
+    {
+        var alice = server.Alice();
+        var source = (await alice.UploadAsset(TestPhotos.Shared("identity/angelina_jolie/img1.jpg"), type: "HEADSHOT", name: "angelina.jpg")).Id();
+        var target = (await alice.UploadAsset(TestPhotos.Shared("identity/jennifer_aniston/img54.jpg"), type: "HEADSHOT", name: "jennifer.jpg")).Id();
+        var started = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, sourceAssetId = source, saveMasks = true } })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+
+        var output = job.GetProperty("steps")[0].GetProperty("output");
+        var face = output.GetProperty("faces")[0];
+        Assert.True(face.GetProperty("takesSourceIdentity").GetBoolean(), output.ToString());
+        Assert.True(face.GetProperty("similarityToSource").GetDouble() > face.GetProperty("similarityToTarget").GetDouble());
+        Assert.Equal(4, output.GetProperty("facesInTarget").GetInt32());
+        Assert.True(output.GetProperty("maskAssetIds").GetArrayLength() >= 3);   // coverage, box, occlusion, combined
+
+        var bytes = await alice.GetByteArrayAsync($"/assets/{output.GetProperty("assetId").GetGuid()}/content");
+        Assert.Equal("swap", ProvenanceRecord.Read(bytes)!.Operation);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Bob().GetAsync($"/assets/{output.GetProperty("assetId").GetGuid()}")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Swap_input_errors_are_problem_details_before_anything_runs()
+    {
+        var alice = server.Alice();
+        var target = (await alice.UploadAsset(TestPhotos.Face(901), type: "HEADSHOT", name: "t.png")).Id();
+        var neither = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("exactly one of `identityId`", neither.ToString());
+        var badMask = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, sourceAssetId = target, masks = new[] { "lasso" } } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("'lasso' is not a mask kind", badMask.ToString());
+        var badArea = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, sourceAssetId = target, masks = new[] { "area" }, areas = new[] { "ears" } } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("upper-face", badArea.ToString());
+        var unknown = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, identityId = Guid.NewGuid() } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("does not exist", unknown.ToString());
+        // Someone else's asset is as unknown as a missing one.
+        var bobs = (await server.Bob().UploadAsset(TestPhotos.Face(902), type: "HEADSHOT", name: "b.png")).Id();
+        var foreign = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = bobs, sourceAssetId = target } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("does not exist for this user", foreign.ToString());
+    }
+
+    [SkippableFact]
+    public async Task A_target_without_a_face_fails_the_job_with_the_reason()
+    {
+        var alice = server.Alice();
+        var source = (await alice.UploadAsset(TestPhotos.Face(903), type: "HEADSHOT", name: "s.png")).Id();
+        var scene = (await alice.UploadAsset(TestPhotos.Sample("rocket.jpg"), type: "BACKGROUND", name: "rocket.jpg")).Id();
+        var started = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = scene, sourceAssetId = source } })).Json(HttpStatusCode.Accepted);
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(2));
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("No face found in the target image", job.GetProperty("error").GetString());
+        Assert.Equal(1, job.GetProperty("steps")[0].GetProperty("attempts").GetInt32());   // permanent: not retried
+    }
+}
