@@ -19,13 +19,16 @@ public static class BenchCommand
         var photo = new Option<string?>("--photo") { Description = "Photo to measure on (default: the bundled samples/astronaut.png)." };
         var iterations = new Option<int>("--iterations") { Description = "Measured runs per stage (after one warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
-        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, gate, compose (default: all)." };
+        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, gate, compose, swap (default: all)." };
+        var video = new Option<string?>("--video") { Description = "Clip for the swap group (default: a 720p clip made from the bundled astronaut with ffmpeg); --photo is the source face." };
+
         var storeOptions = new ModelStoreCliOptions();
         var command = new Command("bench", "Measure codec, runtime and vision stages (model time vs whole call) on one photo.");
         command.Options.Add(photo);
         command.Options.Add(iterations);
         command.Options.Add(json);
         command.Options.Add(only);
+        command.Options.Add(video);
         storeOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +46,7 @@ public static class BenchCommand
             if (Want("vision")) results.AddRange(await BenchSuites.FacesAsync(sessions, image, n));
             if (Want("gate")) results.AddRange(await BenchSuites.GateAsync(sessions, image, n));
             if (Want("compose")) results.AddRange(await BenchSuites.ComposeAsync(sessions, image, ImageCodec.Load(SamplePaths.Rocket), n));
+            if (Want("swap")) results.AddRange(await Likeness.Cli.Bench.SwapBench.VideoAsync(sessions, image, parse.GetValue(video), ct));
 
             Print(results, path, image.Width, image.Height, n);
             if (parse.GetValue(json) is { } file)

@@ -25,6 +25,9 @@ public sealed class FaceTrack
 /// </summary>
 public sealed class FaceTracker(VisionEngine engine, int detectEvery = 5, float minPresence = 0.5f)
 {
+    // Between detections the crop comes from last frame's mesh, already tight: one mesh pass is enough (the
+    // engine's landmarker refines a detector box in two).
+    readonly FaceMeshLandmarker follow = new(engine.Sessions, new FaceMeshOptions { Passes = 1 });
     readonly List<FaceTrack> tracks = [];
     int nextId;
     bool redetect = true;
@@ -37,8 +40,9 @@ public sealed class FaceTracker(VisionEngine engine, int detectEvery = 5, float 
         redetect = false;
         foreach (var track in tracks)
         {
-            var face = track.Visible && track.Mesh is { } m ? FromMesh(m) : track.Face;
-            var mesh = await engine.Landmarker.DetectAsync(frame, face, ct);
+            var following = track.Visible && track.Mesh is not null;
+            var face = following ? FromMesh(track.Mesh!) : track.Face;
+            var mesh = following ? await follow.DetectAsync(frame, face, ct) : await engine.Landmarker.DetectAsync(frame, face, ct);
             if (mesh.Presence < minPresence)
             {
                 track.Visible = false;

@@ -39,6 +39,7 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
         var similarity = new Dictionary<int, List<float>>();
         var swappedFrames = new Dictionary<int, int>();
         var firstFrame = new Dictionary<int, int>();
+        var parts = new Dictionary<string, double>();
         int? chosenTrack = null;
         var frames = 0;
         var withSwap = 0;
@@ -61,6 +62,7 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
                 var report = swappedFrames.GetValueOrDefault(track.Id) % Math.Max(1, options.ReportEvery) == 0;
                 var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, options.Swap, report, null, ct);
                 if (result is null) continue;
+                foreach (var (name, ms) in result.TimingsMs) parts[name] = parts.GetValueOrDefault(name) + ms;
                 any = true;
                 firstFrame.TryAdd(track.Id, frames);
                 swappedFrames[track.Id] = swappedFrames.GetValueOrDefault(track.Id) + 1;
@@ -83,6 +85,6 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
         var tracks = swappedFrames.Keys.Order().Select(id => new TrackReport(id, firstFrame[id], swappedFrames[id],
             similarity.TryGetValue(id, out var s) && s.Count > 0 ? s.Average() : null, similarity.GetValueOrDefault(id)?.Count ?? 0)).ToList();
         return new VideoSwapReport(output, frames, withSwap, seconds, frames / seconds, info.HasAudio, tracks,
-            stages.ToDictionary(kv => kv.Key, kv => kv.Value / frames));
+            stages.Concat(parts.Select(kv => KeyValuePair.Create("swap:" + kv.Key, kv.Value))).ToDictionary(kv => kv.Key, kv => kv.Value / frames));
     }
 }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Likeness.Imaging;
+using Likeness.Imaging.Codecs;
+using Likeness.Inference;
+using Likeness.Pipelines;
+using Likeness.Pipelines.Swap;
+using Likeness.Pipelines.Swap.Video;
+using Likeness.Vision.Parsing;
+
+namespace Likeness.Cli.Bench;
+
+/// <summary>
+/// Video swap, the fast path (box mask, RGB match, alpha paste) against the heavy one (box + occlusion masks with the
+/// parser on every frame, Lab match, multi-band blend) on the same clip in the same run: frames per second, the ratio,
+/// and the identity similarity each reaches.
+/// </summary>
+public static class SwapBench
+{
+    public static async Task<IEnumerable<StageResult>> VideoAsync(IModelSessions sessions, RgbaImage sourcePhoto, string? video, CancellationToken ct = default)
+    {
+        var clip = video ?? await SyntheticClipAsync(ct);
+        var engine = new VisionEngine(sessions);
+        var parser = new SkinClothesHairParser(sessions);
+        var source = await SwapSource.FromPhotosAsync(engine, [("source", sourcePhoto)], parser, ct);
+        var swapper = new FaceSwapper(engine, parser);
+        var info = await Ffmpeg.ProbeAsync(clip, ct);
+        // Warm-up (untimed): both paths once on the first frame, so neither run pays for loading models or JIT.
+        await using (var reader = new VideoFrameReader(clip, info))
+            if (await reader.ReadAsync(ct) is { } first)
+            {
+                await swapper.SwapAsync(source, first, new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true }, null, ct);
+                await swapper.SwapAsync(source, first, new SwapOptions { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] }, null, ct);
+            }
+        var results = new List<StageResult>();
+        double? fastFps = null;
+        foreach (var (name, options) in new[]
+        {
+            ("fast", new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true }),
+            ("heavy", new SwapOptions { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] }),
+        })
+        {
+            var output = Path.Combine(Path.GetTempPath(), $"likeness-bench-swap-{name}-{Guid.NewGuid():N}.mp4");
+            try
+            {
+                var report = await new VideoSwapper(engine, swapper).SwapAsync(source, clip, output, new VideoSwapOptions { Swap = options, ReportEvery = 5 }, null, ct);
+                fastFps ??= report.FramesPerSecond;
+                var similarity = report.Tracks.Where(t => t.MeanSimilarityToSource is not null).Select(t => t.MeanSimilarityToSource!.Value).DefaultIfEmpty(float.NaN).Average();
+                results.Add(new StageResult("swap", $"video {name} path {info.Width}x{info.Height}, {report.Frames} frames", report.Frames, 1000 / report.FramesPerSecond, null,
+                    $"{report.FramesPerSecond:0.0} fps{(name == "heavy" ? $" (fast path {fastFps / report.FramesPerSecond:0.0}x faster)" : "")}; similarity to the source {similarity:0.00}; " +
+                    $"per frame: {string.Join(", ", report.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:0}"))}"));
+            }
+            finally
+            {
+                if (File.Exists(output)) File.Delete(output);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>A 720p, 3 s clip of the bundled astronaut slowly zooming (ffmpeg), when no --video is given.</summary>
+    static async Task<string> SyntheticClipAsync(CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "likeness-bench-astronaut-720p.mp4");
+        if (File.Exists(path)) return path;
+        var info = new ProcessStartInfo(Ffmpeg.Find("ffmpeg"), ["-v", "error", "-y", "-loop", "1", "-i", Commands.SamplePaths.Astronaut,
+            "-vf", "scale=1280:1280,crop=1280:720:0:100,zoompan=z='1+0.0015*on':d=75:s=1280x720:fps=25", "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", path])
+        { UseShellExecute = false, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var errors = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0) throw new VideoException($"ffmpeg could not make the benchmark clip: {errors}");
+        return path;
+    }
+}
