@@ -31,6 +31,39 @@ public sealed class SwapJobTests(ServerFixture server)
     }
 
     [SkippableFact]
+    public async Task A_video_target_comes_back_as_an_h264_video_asset_with_its_audio_and_per_frame_progress()
+    {
+        try { Likeness.Pipelines.Swap.Video.Ffmpeg.Find("ffmpeg"); }
+        catch (Likeness.Pipelines.Swap.Video.VideoException e) { throw new SkipException(e.Message); }
+        var alice = server.Alice();
+        var source = (await alice.UploadAsset(TestPhotos.Shared("identity/george_clooney/img38.jpg"), type: "HEADSHOT", name: "clooney.jpg")).Id();
+        var video = (await alice.UploadAsset(TestPhotos.Shared("video/obama.mp4"), type: "VIDEO", name: "obama.mp4")).Id();
+        var started = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = video, sourceAssetId = source } })).Json(HttpStatusCode.Accepted);
+        var events = await Sse.ReadAll(alice, started.Id());
+        var job = await alice.WaitForJob(started.Id(), TimeSpan.FromMinutes(3));
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.ToString());
+        var progress = events.Where(e => e.Type == "progress").Select(e => e.Data.GetProperty("progress").GetDouble()).Where(p => p is > 0.1 and < 0.95).Distinct().Count();
+        Assert.True(progress >= 3, $"only {progress} progress values while the frames ran");
+
+        var output = job.GetProperty("steps")[0].GetProperty("output");
+        Assert.Equal(55, output.GetProperty("frames").GetInt32());
+        Assert.True(output.GetProperty("audioCopied").GetBoolean());
+        var track = output.GetProperty("tracks")[0];
+        Assert.True(track.GetProperty("similarityToSource").GetDouble() >= 0.411, output.ToString());
+        var assetId = output.GetProperty("assetId").GetGuid();
+        var asset = await (await alice.GetAsync($"/assets/{assetId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("video/mp4", asset.GetProperty("mediaType").GetString());
+        var file = Path.Combine(Path.GetTempPath(), $"swap-{assetId}.mp4");
+        await File.WriteAllBytesAsync(file, await alice.GetByteArrayAsync($"/assets/{assetId}/content"));
+        try
+        {
+            var info = await Likeness.Pipelines.Swap.Video.Ffmpeg.ProbeAsync(file);
+            Assert.Equal(("h264", 1280, 720, true), (info.Codec, info.Width, info.Height, info.HasAudio));
+        }
+        finally { File.Delete(file); }
+    }
+
+    [SkippableFact]
     public async Task Swap_input_errors_are_problem_details_before_anything_runs()
     {
         var alice = server.Alice();

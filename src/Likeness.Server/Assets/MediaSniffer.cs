@@ -22,10 +22,10 @@ public static class MediaSniffer
                 return head.Length > 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head[..8]) < 100_000_000
                     ? new Verdict("application/vnd.safetensors", null, null, null)
                     : new Verdict(null, null, null, "LORA_MODEL assets must be .safetensors files (8-byte header length followed by a JSON header).");
-            case AssetType.TrainingVideo:
+            case AssetType.TrainingVideo or AssetType.Video:
                 if (head.Length > 12 && head.Slice(4, 4).SequenceEqual("ftyp"u8)) return new Verdict(head.Slice(8, 2).SequenceEqual("qt"u8) ? "video/quicktime" : "video/mp4", null, null, null);
                 if (head.Length > 4 && head[..4].SequenceEqual(new byte[] { 0x1A, 0x45, 0xDF, 0xA3 })) return new Verdict("video/webm", null, null, null);
-                return new Verdict(null, null, null, "TRAINING_VIDEO assets must be MP4, MOV or WebM videos.");
+                return new Verdict(null, null, null, $"{Api.Json.Wire(type)} assets must be MP4, MOV or WebM videos.");
             default:
                 if (head.Length > 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8)) return new Verdict("audio/wav", null, null, null);
                 if (head.Length > 4 && head[..4].SequenceEqual("OggS"u8)) return new Verdict("audio/ogg", null, null, null);

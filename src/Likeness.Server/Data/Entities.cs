@@ -113,7 +113,7 @@ public sealed class IdentityLora
     public DateTime UpdatedAt { get; set; }
 }
 
-public enum AssetType { Headshot, Background, SceneImage, LoraModel, TrainingVideo, VoiceSample, SoundEffect }
+public enum AssetType { Headshot, Background, SceneImage, LoraModel, TrainingVideo, VoiceSample, SoundEffect, Video }
 
 public sealed class Asset
 {

@@ -53,9 +53,16 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
             if (!await db.IdentityPhotos.AnyAsync(p => p.IdentityId == identity && p.CheckPassed, ct))
                 return $"identity {identity} has no accepted photos yet; upload photos of the person first.";
         }
-        List<AssetReference> assets = [new("targetAssetId", parsed.TargetAssetId, true)];
+        List<AssetReference> assets = [new("targetAssetId", parsed.TargetAssetId, false)];
         if (parsed.SourceAssetId is { } source) assets.Add(new("sourceAssetId", source, true));
-        return await OwnedAssets.ProblemAsync(dbFactory, owner.UserId, assets, ct);
+        if (await OwnedAssets.ProblemAsync(dbFactory, owner.UserId, assets, ct) is { } problem) return problem;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var media = await db.Assets.Where(a => a.Id == parsed.TargetAssetId).Select(a => a.MediaType).SingleAsync(ct);
+            if (!media.StartsWith("image/", StringComparison.Ordinal) && !media.StartsWith("video/", StringComparison.Ordinal))
+                return $"`targetAssetId` is {media}; a swap target is an image or a video (upload videos as type VIDEO).";
+        }
+        return null;
     }
 
     public static SwapOptions Options(SwapInput input) => new()
@@ -81,16 +88,19 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         var photos = input.IdentityId is { } identity
             ? (await IdentityPhotoFiles.LoadAsync(dbFactory, blobs, identity, null, ct)).Select(p => (p.Photo.Name, Decode(p.Photo.Bytes, p.Photo.Name))).ToList()
             : [("source", await LoadAsync(context, input.SourceAssetId!.Value, ct))];
+        var targetInfo = await context.Artifacts.FindAssetAsync(input.TargetAssetId, ct) ?? throw new PermanentJobException($"Asset {input.TargetAssetId} no longer exists.");
+        context.Progress.Report(0.05);
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        SwapSource source;
+        try { source = await SwapSource.FromPhotosAsync(engine, photos, parser, ct); }
+        catch (ArgumentException e) { throw new PermanentJobException(e.Message); }
+        var swapper = new FaceSwapper(engine, parser);
+        if (targetInfo.MediaType.StartsWith("video/", StringComparison.Ordinal)) return await SwapVideoAsync(context, input, options, source, swapper, ct);
+
         var target = await LoadAsync(context, input.TargetAssetId, ct);
         context.Progress.Report(0.1);
-        var parser = new SkinClothesHairParser(engine.Sessions);
         SwapResult result;
-        SwapSource source;
-        try
-        {
-            source = await SwapSource.FromPhotosAsync(engine, photos, parser, ct);
-            result = await new FaceSwapper(engine, parser).SwapAsync(source, target, options, new Progress<double>(p => context.Progress.Report(0.2 + 0.7 * p)), ct);
-        }
+        try { result = await swapper.SwapAsync(source, target, options, new Progress<double>(p => context.Progress.Report(0.2 + 0.7 * p)), ct); }
         catch (ArgumentException e) { throw new PermanentJobException(e.Message); }
         catch (LikenessException e) { throw new PermanentJobException(e.Message); }
 
@@ -105,6 +115,47 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         var output = new SwapOutput(asset, masks, result.FacesInTarget, source.Name,
             result.Faces.Select(f => new SwapFaceOutput(f.Index, Math.Round(f.SimilarityToSource, 3), Math.Round(f.SimilarityToTarget, 3), f.TakesSourceIdentity, Math.Round(f.MaskCoverage, 3))).ToList());
         return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [asset, .. masks]);
+    }
+
+    /// <summary>A video target: the asset to a temp file, the fast path with tracking, progress per frame, the result as a VIDEO asset.</summary>
+    async Task<JobStepResult> SwapVideoAsync(JobStepContext context, SwapInput input, SwapOptions options, SwapSource source, FaceSwapper swapper, CancellationToken ct)
+    {
+        var work = Directory.CreateTempSubdirectory("likeness-swap-").FullName;
+        try
+        {
+            var inputPath = Path.Combine(work, "input.video");
+            await using (var stream = await context.Artifacts.OpenAssetAsync(input.TargetAssetId, ct))
+            await using (var file = File.Create(inputPath))
+                await stream.CopyToAsync(file, ct);
+            var outputPath = Path.Combine(work, "swap.mp4");
+            var videoOptions = new Likeness.Pipelines.Swap.Video.VideoSwapOptions
+            {
+                AllFaces = input.All,
+                Swap = input.Masks is { Length: > 0 } ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion), KeepMasks = false } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
+            };
+            Likeness.Pipelines.Swap.Video.VideoSwapReport report;
+            try
+            {
+                report = await new Likeness.Pipelines.Swap.Video.VideoSwapper(engine, swapper).SwapAsync(source, inputPath, outputPath, videoOptions,
+                    new Progress<Likeness.Pipelines.Swap.Video.VideoProgress>(p => context.Progress.Report(0.1 + 0.85 * (p.TotalFrames is { } t and > 0 ? Math.Min(1, (double)p.Frame / t) : 0.5))), ct);
+            }
+            catch (Likeness.Pipelines.Swap.Video.VideoException e) { throw new PermanentJobException(e.Message); }
+            var info = await Likeness.Pipelines.Swap.Video.Ffmpeg.ProbeAsync(outputPath, ct);
+            Guid asset;
+            await using (var video = File.OpenRead(outputPath))
+                asset = await context.Artifacts.SaveAssetAsync(video, new NewJobAsset("VIDEO", "swaps", "swap.mp4", "video/mp4", info.Width, info.Height, null), ct);
+            var output = new
+            {
+                assetId = asset, frames = report.Frames, framesWithSwap = report.FramesWithSwap, framesPerSecond = Math.Round(report.FramesPerSecond, 1),
+                audioCopied = report.AudioCopied, sourcePhoto = source.Name,
+                tracks = report.Tracks.Select(t => new { id = t.Id, firstFrame = t.FirstFrame, framesSwapped = t.FramesSwapped, similarityToSource = t.MeanSimilarityToSource is { } m ? Math.Round(m, 3) : (double?)null }),
+            };
+            return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [asset]);
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
     }
 
     static async Task<RgbaImage> LoadAsync(JobStepContext context, Guid assetId, CancellationToken ct)
