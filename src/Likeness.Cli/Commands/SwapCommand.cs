@@ -67,8 +67,10 @@ public static class SwapCommand
                     {
                         AllFaces = parse.GetValue(all),
                         Swap = masksGiven ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion) } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
+                        // Without --mask: each face is classified, clear faces take the fast path, occluded ones the occlusion-aware one.
+                        Route = !masksGiven,
                     };
-                    var videoReport = await VideoCli.RunAsync(engine, swapper, swapSource, targetPath, parse.GetValue(output)!, videoOptions, parse.GetValue(json), ct);
+                    var videoReport = await VideoCli.RunAsync(engine, swapper, parser, swapSource, targetPath, parse.GetValue(output)!, videoOptions, parse.GetValue(json), ct);
                     return 0;
                 }
                 var targetImage = EncodedImage.FromFile(targetPath).Decode();
@@ -125,10 +127,10 @@ public static class SwapCommand
 /// <summary>The video half of `likeness swap`: a progress bar with frames per second and time left, then the report.</summary>
 static class VideoCli
 {
-    public static async Task<VideoSwapReport> RunAsync(VisionEngine engine, FaceSwapper swapper, SwapSource source, string input, string output,
+    public static async Task<VideoSwapReport> RunAsync(VisionEngine engine, FaceSwapper swapper, SkinClothesHairParser parser, SwapSource source, string input, string output,
         VideoSwapOptions options, bool json, CancellationToken ct)
     {
-        var videoSwapper = new VideoSwapper(engine, swapper);
+        var videoSwapper = new VideoSwapper(engine, swapper, parser);
         VideoSwapReport? report = null;
         if (json || Console.IsErrorRedirected && Console.IsOutputRedirected)
             report = await videoSwapper.SwapAsync(source, input, output, options, null, ct);
@@ -154,7 +156,7 @@ static class VideoCli
         }
         AnsiConsole.MarkupLine($"{report!.Frames} frames ({report.FramesWithSwap} with a swapped face) in {report.Seconds:0.0} s = {report.FramesPerSecond:0.0} fps; audio {(report.AudioCopied ? "copied" : "none in the input")}");
         foreach (var t in report.Tracks)
-            AnsiConsole.MarkupLine($"track {t.Id} (from frame {t.FirstFrame}): {t.FramesSwapped} frames; similarity to the source {(t.MeanSimilarityToSource is { } s ? s.ToString("0.00") : "n/a")} over {t.Sampled} sampled frames");
+            AnsiConsole.MarkupLine($"track {t.Id} (from frame {t.FirstFrame}): {t.FramesSwapped} frames ({t.FramesOccluded} routed to the occlusion path); similarity to the source {(t.MeanSimilarityToSource is { } s ? s.ToString("0.00") : "n/a")} over {t.Sampled} sampled frames");
         AnsiConsole.MarkupLine($"per frame: {string.Join(", ", report.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:0.0} ms"))}");
         AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
         return report;

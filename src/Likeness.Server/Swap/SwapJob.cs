@@ -132,11 +132,12 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
             {
                 AllFaces = input.All,
                 Swap = input.Masks is { Length: > 0 } ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion), KeepMasks = false } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
+                Route = input.Masks is not { Length: > 0 },
             };
             Likeness.Pipelines.Swap.Video.VideoSwapReport report;
             try
             {
-                report = await new Likeness.Pipelines.Swap.Video.VideoSwapper(engine, swapper).SwapAsync(source, inputPath, outputPath, videoOptions,
+                report = await new Likeness.Pipelines.Swap.Video.VideoSwapper(engine, swapper, new SkinClothesHairParser(engine.Sessions)).SwapAsync(source, inputPath, outputPath, videoOptions,
                     new Progress<Likeness.Pipelines.Swap.Video.VideoProgress>(p => context.Progress.Report(0.1 + 0.85 * (p.TotalFrames is { } t and > 0 ? Math.Min(1, (double)p.Frame / t) : 0.5))), ct);
             }
             catch (Likeness.Pipelines.Swap.Video.VideoException e) { throw new PermanentJobException(e.Message); }

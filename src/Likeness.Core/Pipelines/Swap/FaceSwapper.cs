@@ -71,8 +71,7 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
 
         var bounds = mesh.Bounds;
         var size = MathF.Max(bounds.Width, bounds.Height);
-        var region = Rect.FromEdges((int)(bounds.X - size * 0.3f), (int)(bounds.Y - size * 0.3f), (int)(bounds.Right + size * 0.3f) + 1, (int)(bounds.Bottom + size * 0.3f) + 1)
-            .Intersect(new Rect(0, 0, output.Width, output.Height));
+        var region = RegionAround(mesh, output.Width, output.Height);
         if (region.IsEmpty) return null;
         var targetPoints = new Vector2[mesh.Count];
         var depth = new float[mesh.Count];
@@ -195,6 +194,15 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         }
         static float Channel(Rgba32 p, int c) => c == 0 ? p.R : c == 1 ? p.G : p.B;
         static byte Clamp(float v) => (byte)Math.Clamp(MathF.Round(v), 0, 255);
+    }
+
+    /// <summary>The face's mesh bounds grown by 30 % of its size on every side, inside the image: where a swap works.</summary>
+    public static Rect RegionAround(FaceLandmarks mesh, int width, int height)
+    {
+        var bounds = mesh.Bounds;
+        var size = MathF.Max(bounds.Width, bounds.Height);
+        return Rect.FromEdges((int)(bounds.X - size * 0.3f), (int)(bounds.Y - size * 0.3f), (int)(bounds.Right + size * 0.3f) + 1, (int)(bounds.Bottom + size * 0.3f) + 1)
+            .Intersect(new Rect(0, 0, width, height));
     }
 
     /// <summary>Per-channel mean and spread matching in RGB over the weighted skin: the fast path's colour match (no Lab round trip per pixel).</summary>

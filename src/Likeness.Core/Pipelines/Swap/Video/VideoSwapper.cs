@@ -12,11 +12,17 @@ public sealed record VideoSwapOptions
     public int DetectEvery { get; init; } = 5;
     /// <summary>How often the identity report embeds a swapped face (every Nth frame per track).</summary>
     public int ReportEvery { get; init; } = 10;
+    /// <summary>
+    /// Occlusion-aware routing: each track is classified (<see cref="OcclusionClassifier"/>) on detection frames; a face
+    /// with nothing in front takes <see cref="Swap"/> (the fast path), an occluded one <see cref="OccludedSwap"/>. Off: always <see cref="Swap"/>.
+    /// </summary>
+    public bool Route { get; init; }
+    public SwapOptions OccludedSwap { get; init; } = new() { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] };
 }
 
 public sealed record VideoProgress(int Frame, int? TotalFrames, double FramesPerSecond);
 
-public sealed record TrackReport(int Id, int FirstFrame, int FramesSwapped, float? MeanSimilarityToSource, int Sampled);
+public sealed record TrackReport(int Id, int FirstFrame, int FramesSwapped, float? MeanSimilarityToSource, int Sampled, int FramesOccluded = 0);
 
 public sealed record VideoSwapReport(string Output, int Frames, int FramesWithSwap, double Seconds, double FramesPerSecond, bool AudioCopied,
     IReadOnlyList<TrackReport> Tracks, IReadOnlyDictionary<string, double> StageMillisecondsPerFrame);
@@ -26,7 +32,7 @@ public sealed record VideoSwapReport(string Output, int Frames, int FramesWithSw
 /// face swapped (fast path by default), frames back to ffmpeg as H.264 with the original audio. Canceling or failing
 /// leaves no output file.
 /// </summary>
-public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
+public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Likeness.Vision.Parsing.ISkinClothesHairParser? parser = null)
 {
     public async Task<VideoSwapReport> SwapAsync(SwapSource source, string input, string output, VideoSwapOptions options,
         IProgress<VideoProgress>? progress = null, CancellationToken ct = default)
@@ -40,6 +46,9 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
         var swappedFrames = new Dictionary<int, int>();
         var firstFrame = new Dictionary<int, int>();
         var parts = new Dictionary<string, double>();
+        var verdicts = new Dictionary<int, Occlusion>();
+        var occludedFrames = new Dictionary<int, int>();
+        if (options.Route && parser is null) throw new InvalidOperationException("Occlusion routing needs the skin/clothes/hair parser.");
         int? chosenTrack = null;
         var frames = 0;
         var withSwap = 0;
@@ -60,7 +69,22 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
             foreach (var track in visible.Where(t => options.AllFaces || t.Id == chosenTrack))
             {
                 var report = swappedFrames.GetValueOrDefault(track.Id) % Math.Max(1, options.ReportEvery) == 0;
-                var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, options.Swap, report, null, ct);
+                var swap = options.Swap;
+                if (options.Route)
+                {
+                    if (!verdicts.ContainsKey(track.Id) || frames % Math.Max(1, options.DetectEvery) == 0)
+                    {
+                        var started = stage.Elapsed.TotalMilliseconds;
+                        verdicts[track.Id] = (await OcclusionClassifier.ClassifyAsync(engine, parser!, frame, track.Face, track.Mesh, ct)).Kind;
+                        parts["classify"] = parts.GetValueOrDefault("classify") + stage.Elapsed.TotalMilliseconds - started;
+                    }
+                    if (verdicts[track.Id] != Occlusion.None)
+                    {
+                        swap = options.OccludedSwap;
+                        occludedFrames[track.Id] = occludedFrames.GetValueOrDefault(track.Id) + 1;
+                    }
+                }
+                var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, swap, report, null, ct);
                 if (result is null) continue;
                 foreach (var (name, ms) in result.TimingsMs) parts[name] = parts.GetValueOrDefault(name) + ms;
                 any = true;
@@ -83,7 +107,7 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper)
         await writer.CompleteAsync(ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var tracks = swappedFrames.Keys.Order().Select(id => new TrackReport(id, firstFrame[id], swappedFrames[id],
-            similarity.TryGetValue(id, out var s) && s.Count > 0 ? s.Average() : null, similarity.GetValueOrDefault(id)?.Count ?? 0)).ToList();
+            similarity.TryGetValue(id, out var s) && s.Count > 0 ? s.Average() : null, similarity.GetValueOrDefault(id)?.Count ?? 0, occludedFrames.GetValueOrDefault(id))).ToList();
         return new VideoSwapReport(output, frames, withSwap, seconds, frames / seconds, info.HasAudio, tracks,
             stages.Concat(parts.Select(kv => KeyValuePair.Create("swap:" + kv.Key, kv.Value))).ToDictionary(kv => kv.Key, kv => kv.Value / frames));
     }
