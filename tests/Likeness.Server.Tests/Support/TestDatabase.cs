@@ -36,10 +36,24 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (dropName is null) return;
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(PostgresAdmin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dropName} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        // A stopped server's last pooled or listening connections may still be closing: FORCE ends them, but one that
+        // connects during the drop makes it fail (55006); try again shortly, and say so if it never succeeds.
+        for (var attempt = 1; ; attempt++)
+        {
+            NpgsqlConnection.ClearAllPools();
+            try
+            {
+                await using var connection = new NpgsqlConnection(PostgresAdmin);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dropName} WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 10)
+            {
+                Console.Error.WriteLine($"dropping test database {dropName} failed ({e.SqlState}: {e.MessageText}); retrying");
+                await Task.Delay(300);
+            }
+        }
     }
 }
