@@ -47,6 +47,10 @@ public sealed class ProviderServerFixture : ServerFixture
             settings[$"Likeness:Providers:{name}:RateLimit:Burst"] = "100";
         }
         settings["Likeness:Providers:Fal:PollInterval"] = "00:00:00.050";
+        // The tests in one fixture share the providers' circuit breakers: one test's fault storm must not open the breaker
+        // for the next (the breaker itself is tested in Likeness.Providers.Tests).
+        foreach (var provider in new[] { "Fal", "Gemini", "Replicate", "HuggingFace" })
+            settings[$"Likeness:Providers:{provider}:CircuitBreaker:MinimumThroughput"] = "100000";
         settings["Likeness:Providers:Replicate:WebhookSigningSecret"] = ReplicateSecret;
         settings["Likeness:Providers:Fal:WebhookPollInterval"] = "00:00:00.500";
         settings["Likeness:Providers:Fal:WebhookJwksUrl"] = Jwks.Root + "/.well-known/jwks.json";
