@@ -63,7 +63,7 @@ try
 
     // Last, because every accepted compose job then runs the engine (fast matting, colour background) on the same
     // cores: this is the enqueue rate while the server is also working, not an idle-server figure.
-    var person = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(SamplePath("astronaut.png"))), "file", "astronaut.png" }, { new StringContent("HEADSHOT"), "type" } };
+    var person = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Samples.Path("astronaut.png"))), "file", "astronaut.png" }, { new StringContent("HEADSHOT"), "type" } };
     var personId = JsonDocument.Parse(await (await http.PostAsync("/assets", person)).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
     await Run("POST /compose (enqueue)", () => http.PostAsJsonAsync("/compose", new { personAssetId = personId, background = "#336699", matting = "fast" }));
 }
@@ -96,13 +96,6 @@ async Task<int> Run(string name, Func<Task<HttpResponseMessage>> request)
     double P(double q) => all[Math.Min(all.Count - 1, (int)(q * all.Count))];
     Console.WriteLine($"{name,-22} {all.Count / deadline.Elapsed.TotalSeconds,8:0} req/s   p50 {P(0.50),6:0.0} ms   p99 {P(0.99),6:0.0} ms   errors {errors}");
     return all.Count;
-}
-
-static string SamplePath(string name)
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "samples", name))) return Path.Combine(dir.FullName, "samples", name);
-    throw new FileNotFoundException($"samples/{name} not found above {AppContext.BaseDirectory}; run the bench from the repository.");
 }
 
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;

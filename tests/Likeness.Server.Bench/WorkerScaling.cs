@@ -99,17 +99,10 @@ static class WorkerScaling
 
     static async Task<Guid> Upload(HttpClient http, string sample, string type)
     {
-        var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(SamplePath(sample))), "file", sample }, { new StringContent(type), "type" } };
+        var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Samples.Path(sample))), "file", sample }, { new StringContent(type), "type" } };
         var response = await http.PostAsync("/assets", form);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-    }
-
-    static string SamplePath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "samples", name))) return Path.Combine(dir.FullName, "samples", name);
-        throw new FileNotFoundException($"samples/{name} not found above {AppContext.BaseDirectory}");
     }
 
     static async Task Sql(string connection, string sql)
@@ -128,4 +121,15 @@ static class WorkerScaling
     }
 
     static string? Value(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+}
+
+/// <summary>The repository's bundled samples, found above the bench's output folder (used by Program.cs and WorkerScaling).</summary>
+static class Samples
+{
+    public static string Path(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "samples", name))) return System.IO.Path.Combine(dir.FullName, "samples", name);
+        throw new FileNotFoundException($"samples/{name} not found above {AppContext.BaseDirectory}; run the bench from the repository.");
+    }
 }

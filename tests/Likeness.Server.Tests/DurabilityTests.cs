@@ -19,8 +19,6 @@ public sealed class DurabilityTests : IAsyncLifetime
         try { Directory.Delete(data, recursive: true); } catch (IOException) { }
     }
 
-    static HttpClient Client(ServerProcess server, string token) =>
-        new() { BaseAddress = server.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
 
     static JsonElement Step(JsonElement job, string name) => job.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
 
@@ -32,7 +30,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await using (var first = await ServerProcess.StartAsync(data, database))
         {
             token = first.PrintedToken ?? throw new InvalidOperationException($"The first start printed no token:\n{first.Output}");
-            var client = Client(first, token);
+            var client = first.Client(token);
             // 4 s per step: the poll below must see step two running; a 1.5 s window was missed on a loaded CI machine.
             jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 4000 } })).Json(HttpStatusCode.Accepted)).Id();
             var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -48,7 +46,7 @@ public sealed class DurabilityTests : IAsyncLifetime
 
         await using var second = await ServerProcess.StartAsync(data, database);
         Assert.Null(second.PrintedToken); // the first user exists: no new token on restart
-        var again = Client(second, token);
+        var again = second.Client(token);
         var finished = await again.WaitForJob(jobId, TimeSpan.FromSeconds(60));
         Assert.Equal("succeeded", finished.GetProperty("status").GetString());
         Assert.Equal(1, Step(finished, "one").GetProperty("attempts").GetInt32());   // finished before the kill: not redone
@@ -67,7 +65,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         {
             await using var server = await ServerProcess.StartAsync(data, database, environment);
             token ??= server.PrintedToken ?? throw new InvalidOperationException(server.Output);
-            var client = Client(server, token);
+            var client = server.Client(token);
             if (round == 1) jobId = (await (await client.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 60_000 } })).Json(HttpStatusCode.Accepted)).Id();
             var deadline = DateTime.UtcNow.AddSeconds(40);
             while (true)
@@ -81,7 +79,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         }
 
         await using var last = await ServerProcess.StartAsync(data, database, environment);
-        var job = await Client(last, token!).WaitForJob(jobId, TimeSpan.FromSeconds(30));
+        var job = await last.Client(token!).WaitForJob(jobId, TimeSpan.FromSeconds(30));
         Assert.Equal("failed", job.GetProperty("status").GetString());
         Assert.Contains("stopped 2 time(s)", job.GetProperty("error").GetString());
         Assert.Contains("/retry", job.GetProperty("error").GetString());

@@ -23,8 +23,6 @@ public sealed class MultiNodeTests : IAsyncLifetime
         try { Directory.Delete(data, recursive: true); } catch (IOException) { }
     }
 
-    static HttpClient Client(ServerProcess node, string token) =>
-        new() { BaseAddress = node.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
 
     [Fact, Trait("Database", "PostgreSQL")]
     public async Task Progress_and_cancel_reach_the_worker_through_any_api_node()
@@ -34,7 +32,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var token = a.PrintedToken ?? throw new InvalidOperationException(a.Output);
         await using var b = await ServerProcess.StartAsync(data, database, command: "serve --no-worker");
         await using var worker = await ServerProcess.StartAsync(data, database, command: "worker");
-        var (onA, onB) = (Client(a, token), Client(b, token));
+        var (onA, onB) = (a.Client(token), b.Client(token));
 
         var watched = (await (await onA.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 300 } })).Json(HttpStatusCode.Accepted)).Id();
         var events = await Sse.ReadAll(onB, watched);

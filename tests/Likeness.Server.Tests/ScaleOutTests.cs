@@ -52,7 +52,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
 
         await using var api = await ServerProcess.StartAsync(data, database, environment, "serve --no-worker");
         var token = api.PrintedToken ?? throw new InvalidOperationException(api.Output);
-        var client = new HttpClient { BaseAddress = api.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+        var client = api.Client(token);
         var workers = new List<ServerProcess>();
         try
         {

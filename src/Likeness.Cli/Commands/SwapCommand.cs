@@ -38,11 +38,9 @@ public static class SwapCommand
         {
             try
             {
-                var options = new SwapOptions
+                var masksGiven = parse.GetResult(masks) is { Implicit: false };
+                var options = SwapOptions.FromNames(masksGiven ? Split(parse.GetValue(masks)!) : null, Split(parse.GetValue(areas)!), Split(parse.GetValue(regions)!)) with
                 {
-                    Masks = Split(parse.GetValue(masks)!).Select(SwapOptions.ParseMask).ToList(),
-                    Areas = Split(parse.GetValue(areas)!).Select(MeshAreas.Parse).ToList(),
-                    Regions = Split(parse.GetValue(regions)!).Select(SwapOptions.ParseRegion).ToList(),
                     FaceIndices = parse.GetValue(face) ?? [],
                     AllFaces = parse.GetValue(all),
                     KeepMasks = parse.GetValue(saveMasks) is not null,
@@ -62,14 +60,7 @@ public static class SwapCommand
                 var swapper = new FaceSwapper(engine, parser);
                 if (isVideo)
                 {
-                    var masksGiven = parse.GetResult(masks) is { Implicit: false };
-                    var videoOptions = new VideoSwapOptions
-                    {
-                        AllFaces = parse.GetValue(all),
-                        Swap = masksGiven ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion) } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
-                        // Without --mask: each face is classified, clear faces take the fast path, occluded ones the occlusion-aware one.
-                        Route = !masksGiven,
-                    };
+                    var videoOptions = VideoSwapOptions.For(masksGiven ? options : null, parse.GetValue(all));
                     var videoReport = await VideoCli.RunAsync(engine, swapper, parser, swapSource, targetPath, parse.GetValue(output)!, videoOptions, parse.GetValue(json), ct);
                     return 0;
                 }
@@ -110,7 +101,7 @@ public static class SwapCommand
         });
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { output, source = new { photo = source.Name, yaw = source.Pose.Yaw, photos = source.PhotosUsed }, facesInTarget = result.FacesInTarget, faces }, ReportJson.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new { output, source = new { photo = source.Name, yaw = source.Pose.Yaw, photos = source.PhotosUsed }, facesInTarget = result.FacesInTarget, faces, skipped = result.Skipped }, ReportJson.Options));
             return;
         }
         AnsiConsole.MarkupLine($"source: {Markup.Escape(source.Name)} (yaw {source.Pose.Yaw:+0;-0}°, identity from {source.PhotosUsed} photo(s)); target has {result.FacesInTarget} face(s)");
@@ -120,6 +111,7 @@ public static class SwapCommand
             AnsiConsole.MarkupLine($"face {f.Index}: similarity to source {f.SimilarityToSource:0.00}, to the original {f.SimilarityToTarget:0.00} (threshold {f.Threshold:0.000}) {verdict}; " +
                 $"mask covers {f.MaskCoverage:P0} of the face; {string.Join(", ", f.TimingsMs.Select(t => $"{t.Key} {t.Value:0} ms"))}");
         }
+        foreach (var skipped in result.Skipped) AnsiConsole.MarkupLine($"[yellow]not swapped:[/] {Markup.Escape(skipped)}");
         AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
     }
 }

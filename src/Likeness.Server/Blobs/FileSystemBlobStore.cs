@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace Likeness.Server.Blobs;
 
@@ -13,21 +12,10 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
         var temp = Path.Combine(tempDir, Guid.NewGuid().ToString("N"));
         try
         {
-            string sha;
-            long size;
+            BlobRef blob;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
-                size = file.Length;
-                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-            }
+                blob = await BlobAddress.CopyAndHashAsync(content, file, ct);
+            var sha = blob.Sha256;
             var target = PathOf(sha);
             if (File.Exists(target)) File.Delete(temp);
             else
@@ -35,7 +23,7 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temp, target, overwrite: true);
             }
-            return new BlobRef(sha, size);
+            return blob;
         }
         finally
         {

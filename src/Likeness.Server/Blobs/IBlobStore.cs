@@ -29,6 +29,22 @@ public static class BlobAddress
     public static string Check(string sha256) =>
         IsValid(sha256) ? sha256 : throw new ArgumentException($"'{sha256}' is not a SHA-256 blob address.", nameof(sha256));
 
+    /// <summary>Copies <paramref name="content"/> to <paramref name="target"/> to its end, hashing as it goes: the blob's address and size.</summary>
+    public static async Task<BlobRef> CopyAndHashAsync(Stream content, Stream target, CancellationToken ct)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long size = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            size += read;
+        }
+        return new BlobRef(Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
     /// <summary>ab/cd/abcd…: two levels of fan-out keep directories (and S3 listings by prefix) small.</summary>
     public static string RelativePath(string sha256) => $"{Check(sha256)[..2]}/{sha256[2..4]}/{sha256}";
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -59,40 +58,18 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
     {
         var temp = Path.Combine(Path.GetTempPath(), "likeness-blob-" + Guid.NewGuid().ToString("N"));
-        try
+        await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var blob = await BlobAddress.CopyAndHashAsync(content, file, ct);
+        if (!await ExistsAsync(blob.Sha256, ct))
         {
-            string sha;
-            long size;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose))
+            file.Position = 0;
+            await Call(() => client.PutObjectAsync(new PutObjectRequest
             {
-                using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-                {
-                    var buffer = new byte[81920];
-                    int read;
-                    while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                    {
-                        hash.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    }
-                    size = file.Length;
-                    sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-                }
-                if (!await ExistsAsync(sha, ct))
-                {
-                    file.Position = 0;
-                    await Call(() => client.PutObjectAsync(new PutObjectRequest
-                    {
-                        BucketName = options.Bucket, Key = Key(sha), InputStream = file, AutoCloseStream = false,
-                        ContentType = "application/octet-stream", UseChunkEncoding = false,
-                    }, ct), "store a blob");
-                }
-            }
-            return new BlobRef(sha, size);
+                BucketName = options.Bucket, Key = Key(blob.Sha256), InputStream = file, AutoCloseStream = false,
+                ContentType = "application/octet-stream", UseChunkEncoding = false,
+            }, ct), "store a blob");
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        return blob;
     }
 
     public async Task<Stream?> OpenReadAsync(string sha256, CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed record SwapInput(Guid TargetAssetId, Guid? IdentityId = null, Guid
 
 public sealed record SwapFaceOutput(int Index, double SimilarityToSource, double SimilarityToTarget, bool TakesSourceIdentity, double MaskCoverage);
 
-public sealed record SwapOutput(Guid AssetId, IReadOnlyList<Guid> MaskAssetIds, int FacesInTarget, string SourcePhoto, IReadOnlyList<SwapFaceOutput> Faces);
+public sealed record SwapOutput(Guid AssetId, IReadOnlyList<Guid> MaskAssetIds, int FacesInTarget, string SourcePhoto, IReadOnlyList<SwapFaceOutput> Faces, IReadOnlyList<string> Skipped);
 
 /// <summary>`swap`: the local, geometric face swap of a target image (see `likeness swap`); the result is a SCENE_IMAGE asset.</summary>
 public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
@@ -65,11 +65,8 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
         return null;
     }
 
-    public static SwapOptions Options(SwapInput input) => new()
+    public static SwapOptions Options(SwapInput input) => SwapOptions.FromNames(input.Masks, input.Areas, input.Regions) with
     {
-        Masks = (input.Masks is { Length: > 0 } m ? m : ["box", "occlusion"]).Select(SwapOptions.ParseMask).ToList(),
-        Areas = input.Areas is { Length: > 0 } a ? a.Select(MeshAreas.Parse).ToList() : MeshAreas.All,
-        Regions = (input.Regions is { Length: > 0 } r ? r : ["skin"]).Select(SwapOptions.ParseRegion).ToList(),
         FaceIndices = input.Faces ?? [],
         AllFaces = input.All,
         KeepMasks = input.SaveMasks,
@@ -113,7 +110,7 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         foreach (var (name, plane) in result.Masks)
             masks.Add(await GatedJobGeneration.SaveImageAsync(context, ThemeApplication.MaskImage(plane), "swaps", $"{name}.png", provenance, null, ct));
         var output = new SwapOutput(asset, masks, result.FacesInTarget, source.Name,
-            result.Faces.Select(f => new SwapFaceOutput(f.Index, Math.Round(f.SimilarityToSource, 3), Math.Round(f.SimilarityToTarget, 3), f.TakesSourceIdentity, Math.Round(f.MaskCoverage, 3))).ToList());
+            result.Faces.Select(f => new SwapFaceOutput(f.Index, Math.Round(f.SimilarityToSource, 3), Math.Round(f.SimilarityToTarget, 3), f.TakesSourceIdentity, Math.Round(f.MaskCoverage, 3))).ToList(), result.Skipped);
         return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [asset, .. masks]);
     }
 
@@ -128,12 +125,7 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
             await using (var file = File.Create(inputPath))
                 await stream.CopyToAsync(file, ct);
             var outputPath = Path.Combine(work, "swap.mp4");
-            var videoOptions = new Likeness.Pipelines.Swap.Video.VideoSwapOptions
-            {
-                AllFaces = input.All,
-                Swap = input.Masks is { Length: > 0 } ? options with { Fast = !options.Masks.Contains(SwapMaskKind.Occlusion), KeepMasks = false } : new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true },
-                Route = input.Masks is not { Length: > 0 },
-            };
+            var videoOptions = Likeness.Pipelines.Swap.Video.VideoSwapOptions.For(input.Masks is { Length: > 0 } ? options : null, input.All);
             Likeness.Pipelines.Swap.Video.VideoSwapReport report;
             try
             {

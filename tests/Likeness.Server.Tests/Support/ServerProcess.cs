@@ -55,6 +55,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>An HTTP client for this process's API with the given bearer token.</summary>
+    public HttpClient Client(string token) =>
+        new() { BaseAddress = BaseAddress, DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token) } };
+
     /// <summary>SIGKILL: no shutdown hooks run, exactly like a crash.</summary>
     public async Task KillAsync()
     {

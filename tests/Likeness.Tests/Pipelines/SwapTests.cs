@@ -127,6 +127,20 @@ public sealed class SwapTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task Faces_cut_by_the_frame_edge_are_left_alone_with_the_reason()
+    {
+        var engine = Require();
+        var group = Engine.Shared("portraits/deepface/selfie-many-people.jpg").Decode();   // the largest face runs off the right edge
+        var source = await SourceAsync(engine, Angelina);
+        var swapper = new FaceSwapper(engine, new SkinClothesHairParser(engine.Sessions));
+        var result = await swapper.SwapAsync(source, group, new SwapOptions());
+        Assert.NotEqual(0, Assert.Single(result.Faces).Index);       // the default takes the largest *whole* face
+        Assert.Contains(result.Skipped, s => s.StartsWith("face 0 is cut by the frame edge"));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => swapper.SwapAsync(source, group, new SwapOptions { FaceIndices = [0] }));
+        Assert.Contains("cut by the frame edge", e.Message);
+    }
+
+    [SkippableFact]
     public async Task Mirrored_source_and_target_give_the_mirrored_result()
     {
         var engine = Require();

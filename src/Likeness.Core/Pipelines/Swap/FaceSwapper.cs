@@ -20,7 +20,8 @@ public sealed record SwapFaceReport(
     public bool TakesSourceIdentity => SimilarityToSource >= Threshold && SimilarityToSource > SimilarityToTarget;
 }
 
-public sealed record SwapResult(RgbaImage Image, IReadOnlyList<SwapFaceReport> Faces, int FacesInTarget, IReadOnlyDictionary<string, FloatPlane> Masks);
+/// <param name="Skipped">Faces left as they were, each with the reason (e.g. cut by the frame edge).</param>
+public sealed record SwapResult(RgbaImage Image, IReadOnlyList<SwapFaceReport> Faces, int FacesInTarget, IReadOnlyDictionary<string, FloatPlane> Masks, IReadOnlyList<string> Skipped);
 
 /// <summary>
 /// Local, geometric face swap: the source face's texture is warped onto each chosen target face through the
@@ -35,25 +36,37 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
     {
         var faces = await engine.Detector.DetectAsync(target, ct: ct);
         if (faces.Count == 0) throw new ArgumentException("No face found in the target image; swap needs a visible face to replace.");
-        var chosen = options.AllFaces ? Enumerable.Range(0, faces.Count).ToList()
-            : options.FaceIndices.Count > 0 ? options.FaceIndices.ToList() : [0];
-        if (chosen.FirstOrDefault(i => i < 0 || i >= faces.Count, -1) is var bad && bad >= 0)
+        var explicitIndices = !options.AllFaces && options.FaceIndices.Count > 0;
+        var chosen = options.AllFaces ? Enumerable.Range(0, faces.Count).ToList() : explicitIndices ? options.FaceIndices.ToList() : null;
+        if (chosen?.FirstOrDefault(i => i < 0 || i >= faces.Count, -1) is { } bad && bad >= 0)
             throw new ArgumentException($"Face {bad} does not exist: the target has {faces.Count} face(s), numbered 0 (largest) to {faces.Count - 1}.");
         if (options.Masks.Any(m => m is SwapMaskKind.Occlusion or SwapMaskKind.Region) && parser is null)
             throw new InvalidOperationException("The occlusion and region masks need the skin/clothes/hair parser.");
 
+        // Meshes first: a face the frame cuts through cannot be swapped (the mesh guesses the missing part and the
+        // texture lands on it as a broken face), so it is skipped with the reason; by default the largest whole face is taken.
+        var meshes = new Dictionary<int, FaceLandmarks>();
+        async Task<FaceLandmarks> MeshAsync(int i) => meshes.TryGetValue(i, out var m) ? m : meshes[i] = await engine.Landmarker.DetectAsync(target, faces[i], ct);
+        var skipped = new List<string>();
+        var toSwap = new List<int>();
+        foreach (var i in chosen ?? Enumerable.Range(0, faces.Count))
+        {
+            if (CutByFrame(await MeshAsync(i), target.Width, target.Height) is not { } cut) { toSwap.Add(i); if (chosen is null) break; continue; }
+            if (explicitIndices) throw new ArgumentException($"Face {i} {cut}: it cannot be swapped without making a broken face; pick another face or a photo that shows it whole.");
+            skipped.Add($"face {i} {cut}");
+        }
+        if (toSwap.Count == 0) throw new ArgumentException($"No whole face to swap: {string.Join("; ", skipped)}. Use a photo that shows the face whole.");
+
         var output = target.Clone();
         var reports = new List<SwapFaceReport>();
         var masks = new Dictionary<string, FloatPlane>();
-        for (var n = 0; n < chosen.Count; n++)
+        for (var n = 0; n < toSwap.Count; n++)
         {
-            var index = chosen[n];
-            var face = faces[index];
-            var mesh = await engine.Landmarker.DetectAsync(target, face, ct);
-            reports.Add((await SwapFaceAsync(source, output, index, face, mesh, options, report: true, options.KeepMasks ? masks : null, ct))!);
-            progress?.Report((n + 1.0) / chosen.Count);
+            var index = toSwap[n];
+            reports.Add((await SwapFaceAsync(source, output, index, faces[index], meshes[index], options, report: true, options.KeepMasks ? masks : null, ct))!);
+            progress?.Report((n + 1.0) / toSwap.Count);
         }
-        return new SwapResult(output, reports, faces.Count, masks);
+        return new SwapResult(output, reports, faces.Count, masks, skipped);
     }
 
     /// <summary>
@@ -194,6 +207,16 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         }
         static float Channel(Rgba32 p, int c) => c == 0 ? p.R : c == 1 ? p.G : p.B;
         static byte Clamp(float v) => (byte)Math.Clamp(MathF.Round(v), 0, 255);
+    }
+
+    /// <summary>Why the frame cuts this face (more than 8 % of its size outside the image), or null when it is whole.</summary>
+    public static string? CutByFrame(FaceLandmarks mesh, int width, int height)
+    {
+        var b = mesh.Bounds;
+        var margin = 0.08f * MathF.Max(b.Width, b.Height);
+        return b.X < -margin || b.Y < -margin || b.Right > width + margin || b.Bottom > height + margin
+            ? $"is cut by the frame edge (its mesh reaches {b.X:0},{b.Y:0} to {b.Right:0},{b.Bottom:0} in a {width}x{height} image)"
+            : null;
     }
 
     /// <summary>The face's mesh bounds grown by 30 % of its size on every side, inside the image: where a swap works.</summary>

@@ -30,6 +30,19 @@ public sealed record SwapOptions
     /// <summary>Keep each mask for inspection (`--save-masks`).</summary>
     public bool KeepMasks { get; init; }
 
+    /// <summary>Options from mask, area and region names as the CLI and the API take them (null or empty: the defaults).</summary>
+    public static SwapOptions FromNames(IEnumerable<string>? masks, IEnumerable<string>? areas, IEnumerable<string>? regions)
+    {
+        var defaults = new SwapOptions();
+        List<T>? Parsed<T>(IEnumerable<string>? names, Func<string, T> parse) => names?.ToList() is { Count: > 0 } list ? list.Select(parse).ToList() : null;
+        return new SwapOptions
+        {
+            Masks = Parsed(masks, ParseMask) ?? defaults.Masks,
+            Areas = Parsed(areas, MeshAreas.Parse) ?? defaults.Areas,
+            Regions = Parsed(regions, ParseRegion) ?? defaults.Regions,
+        };
+    }
+
     public static SwapMaskKind ParseMask(string name) => name.Trim().ToLowerInvariant() switch
     {
         "box" => SwapMaskKind.Box, "occlusion" => SwapMaskKind.Occlusion, "area" => SwapMaskKind.Area, "region" => SwapMaskKind.Region,

@@ -18,6 +18,14 @@ public sealed record VideoSwapOptions
     /// </summary>
     public bool Route { get; init; }
     public SwapOptions OccludedSwap { get; init; } = new() { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] };
+
+    /// <summary>
+    /// What the CLI and the API do: masks given explicitly are used on every frame (fast unless they include occlusion);
+    /// without them each face is classified, clear faces take the fast path and occluded ones the occlusion-aware one.
+    /// </summary>
+    public static VideoSwapOptions For(SwapOptions? explicitMasks, bool allFaces) => explicitMasks is { } given
+        ? new VideoSwapOptions { AllFaces = allFaces, Swap = given with { Fast = !given.Masks.Contains(SwapMaskKind.Occlusion), KeepMasks = false } }
+        : new VideoSwapOptions { AllFaces = allFaces, Route = true };
 }
 
 public sealed record VideoProgress(int Frame, int? TotalFrames, double FramesPerSecond);
@@ -68,6 +76,7 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Liken
             var any = false;
             foreach (var track in visible.Where(t => options.AllFaces || t.Id == chosenTrack))
             {
+                if (FaceSwapper.CutByFrame(track.Mesh!, frame.Width, frame.Height) is not null) continue;   // left as filmed, never a broken face
                 var report = swappedFrames.GetValueOrDefault(track.Id) % Math.Max(1, options.ReportEvery) == 0;
                 var swap = options.Swap;
                 if (options.Route)
