@@ -23,6 +23,8 @@ for pkg in libturbojpeg0 libpng16-16 libwebp7 libfontconfig1 ca-certificates; do
 done
 command -v npm >/dev/null || missing+=(npm)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+# Debian's Chromium: the web studio's Playwright tests drive it headless (Playwright's own browser download is not used).
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   $(need_root) apt-get update -qq

@@ -53,6 +53,7 @@ public static class LikenessServer
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        if (settings.Role != ServerRole.Worker) Likeness.Studio.StudioSetup.AddLikenessStudio(services);
 
         var keys = Path.Combine(dataPath, "keys");
         PrivateFiles.CreateDirectory(keys);
@@ -94,7 +95,10 @@ public static class LikenessServer
         Likeness.Server.Themes.CatalogueEndpoints.MapCatalogues(app);
         app.MapJobs();
         app.MapCompose();
+        app.MapMe();
+        app.MapProviderStatus();
         app.MapProviderWebhooks();
+        Likeness.Studio.StudioSetup.MapLikenessStudio(app);
         return app;
     }
 
@@ -113,7 +117,10 @@ public static class LikenessServer
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Likeness.Providers.Replicate.ReplicateOptions>>().Value.AcceptUnsignedWebhooks)
             settings.Out.WriteLine("WARNING: Likeness:Providers:Replicate:AcceptUnsignedWebhooks is on: anyone who can reach /webhooks/replicate can forge a prediction result.");
         await app.StartAsync(ct);
-        foreach (var address in Addresses(app)) settings.Out.WriteLine($"Listening on {address}");
+        var addresses = Addresses(app);
+        if (settings.Role != ServerRole.Worker && addresses.Count > 0)
+            settings.Out.WriteLine($"Studio: open {addresses[0].TrimEnd('/')}/ in a browser and sign in with the API token (`likeness users token local` prints a new one).");
+        foreach (var address in addresses) settings.Out.WriteLine($"Listening on {address}");
         await settings.Out.FlushAsync(ct);
         return app;
     }

@@ -41,6 +41,11 @@ public sealed class IdentityViewsTests(ServerFixture server)
         var angles = views.EnumerateArray().Select(v => v.GetProperty("angle").GetString()).ToList();
         Assert.Contains("front", angles);
         Assert.Contains("sheet", angles);
+        // Each view says where it came from (the views job's report): the photo and the measured yaw.
+        var frontView = views.EnumerateArray().Single(v => v.GetProperty("angle").GetString() == "front");
+        Assert.Contains(frontView.GetProperty("sourcePhoto").GetString(), new[] { "a.png", "b.jpg" });
+        Assert.InRange(frontView.GetProperty("yaw").GetDouble(), -25, 25);
+        Assert.False(frontView.GetProperty("generated").GetBoolean());
 
         var front = await alice.GetAsync($"/identities/{identity}/views/front");
         Assert.Equal("image/png", front.Content.Headers.ContentType?.MediaType);

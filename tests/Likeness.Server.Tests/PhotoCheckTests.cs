@@ -59,6 +59,7 @@ public sealed class PhotoCheckTests(ServerFixture server)
         {
             Assert.False(photo.GetProperty("accepted").GetBoolean());
             Assert.Contains("does not look like the same person", photo.GetProperty("reasons")[0].GetString());
+            Assert.True(photo.GetProperty("otherPerson").GetBoolean(), $"{name} should be flagged as another person");
         }
         Assert.Equal(2, problem.GetProperty("photos").GetArrayLength());
         Assert.Equal(before, await Counts(identity));

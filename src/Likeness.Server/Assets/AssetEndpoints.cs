@@ -24,6 +24,8 @@ public static class AssetEndpoints
         g.MapPut("/{id:guid}", Update).WithSummary("Rename or move an asset.");
         g.MapDelete("/{id:guid}", Delete).WithSummary("Delete an asset; its blob is erased when nothing else uses it.");
         g.MapGet("/{id:guid}/content", Content).WithSummary("Download an asset's bytes.");
+        g.MapGet("/{id:guid}/provenance", Provenance).Produces<Likeness.Compositing.ProvenanceRecord>().ProducesProblem(404)
+            .WithSummary("The provenance record embedded in an image Likeness made (operation, input and model sha256, parameters); 404 for an upload without one.");
     }
 
     /// <summary>Shape of the multipart upload, for the OpenAPI document.</summary>
@@ -141,5 +143,22 @@ public static class AssetEndpoints
         return stream is null
             ? Problems.Conflict("Asset content missing", $"The bytes of asset {id} (sha256 {asset.BlobSha256}) are missing from the blob store; upload the same file again to restore them.")
             : TypedResults.Stream(stream, asset.MediaType, asset.Name, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{asset.BlobSha256}\""));
+    }
+
+    static async Task<IResult> Provenance(Guid id, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs, CancellationToken ct)
+    {
+        if (await FindAsync(db, user, id, ct) is not { } asset) return Problems.NotFound("Asset", id);
+        if (!asset.MediaType.StartsWith("image/", StringComparison.Ordinal))
+            return TypedResults.Problem(statusCode: 404, title: "No provenance", detail: $"Asset {id} is {asset.MediaType}; provenance is recorded in the images Likeness makes.");
+        await using var stream = await blobs.OpenReadAsync(asset.BlobSha256, ct);
+        if (stream is null) return Problems.Conflict("Asset content missing", $"The bytes of asset {id} are missing from the blob store.");
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        Likeness.Compositing.ProvenanceRecord? record = null;
+        try { record = Likeness.Compositing.ProvenanceRecord.Read(buffer.ToArray()); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidDataException) { }
+        return record is null
+            ? TypedResults.Problem(statusCode: 404, title: "No provenance", detail: $"Asset {id} carries no Likeness provenance record: it was uploaded, not made by Likeness.")
+            : TypedResults.Ok(record);
     }
 }

@@ -18,7 +18,7 @@ namespace Likeness.Server.Compose;
 /// </summary>
 public sealed record ComposeInput(Guid PersonAssetId, Guid? SceneAssetId = null, string? Background = null, string? Placement = null,
     double? FaceWidth = null, float? Harmonize = null, string? Export = null, string? Matting = null, string? Folder = null,
-    bool AllowCrop = false, bool Force = false, bool ExtendCrops = true);
+    bool AllowCrop = false, bool Force = false, bool ExtendCrops = true, float? Shadow = null);
 
 public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
 {
@@ -55,6 +55,7 @@ public sealed class ComposeKind(IDbContextFactory<LikenessDb> dbFactory) : IJobK
         Placement = input.Placement,
         FaceWidth = input.FaceWidth,
         Harmonize = input.Harmonize,
+        Shadow = input.Shadow,
         Export = input.Export,
         AllowCrop = input.AllowCrop,
         Force = input.Force,

@@ -44,7 +44,8 @@ public sealed record IdentityDto(
 }
 
 /// <summary>Result of checking one uploaded photo.</summary>
-public sealed record PhotoCheckDto(string FileName, bool Accepted, string[] Reasons, string? Format, int Width, int Height, Guid? PhotoId = null);
+/// <param name="OtherPerson">Refused because it does not look like the same person as the other photos of the upload.</param>
+public sealed record PhotoCheckDto(string FileName, bool Accepted, string[] Reasons, string? Format, int Width, int Height, Guid? PhotoId = null, bool OtherPerson = false);
 
 /// <summary>Portable identity document (`GET /identities/{id}/export`, `POST /identities/import`).</summary>
 public sealed record IdentityExport(

@@ -18,7 +18,7 @@ public static class IdentityEndpoints
         g.MapGet("/{id:guid}", Get).WithSummary("One identity with its photos and views.");
         g.MapPut("/{id:guid}", Update).WithSummary("Replace name, traits and LoRA reference.");
         g.MapDelete("/{id:guid}", Delete).WithSummary("Delete an identity and erase its photos, embedding, views and derived images.");
-        g.MapGet("/{id:guid}/views", Views).WithSummary("The identity's views (angle, size); download one with GET /identities/{id}/views/{angle}.");
+        g.MapGet("/{id:guid}/views", Views).WithSummary("The identity's views (angle, size, and from the views job that made them: yaw, source photo or generating provider, similarity); download one with GET /identities/{id}/views/{angle}.");
         g.MapIdentityViews();
         g.MapIdentityLora();
         g.MapIdentityAvatars();
@@ -143,10 +143,12 @@ public static class IdentityEndpoints
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<Ok<List<ViewDto>>, ProblemHttpResult>> Views(Guid id, ClaimsPrincipal user, LikenessDb db, CancellationToken ct) =>
-        await FindAsync(db, user, id, ct) is { } identity
-            ? TypedResults.Ok(identity.Views.OrderBy(v => v.Angle).Select(IdentityDto.View).ToList())
-            : Problems.NotFound("Identity", id);
+    static async Task<Results<Ok<List<ViewDetailDto>>, ProblemHttpResult>> Views(Guid id, ClaimsPrincipal user, LikenessDb db, CancellationToken ct)
+    {
+        if (await FindAsync(db, user, id, ct) is not { } identity) return Problems.NotFound("Identity", id);
+        var made = await IdentityViewsReport.LatestAsync(db, identity, ct);
+        return TypedResults.Ok(identity.Views.OrderBy(v => v.Angle).Select(v => ViewDetailDto.From(v, made.GetValueOrDefault(v.Angle))).ToList());
+    }
 
     static async Task<IResult> PhotoContent(Guid id, Guid photoId, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs, CancellationToken ct)
     {

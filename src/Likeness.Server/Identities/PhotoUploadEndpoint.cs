@@ -92,5 +92,5 @@ public static class PhotoUploadEndpoint
     static string NameOf(IFormFile f) => string.IsNullOrWhiteSpace(f.FileName) ? f.Name : f.FileName;
 
     static PhotoCheckDto Dto(IFormFile f, PhotoCheck c, Guid? photoId) =>
-        new(NameOf(f), c.Passed, [.. c.Reasons], c.Image.Format, c.Image.Width, c.Image.Height, photoId);
+        new(NameOf(f), c.Passed, [.. c.Reasons], c.Image.Format, c.Image.Width, c.Image.Height, photoId, c.OtherPerson);
 }

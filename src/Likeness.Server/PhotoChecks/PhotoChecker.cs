@@ -17,7 +17,8 @@ public interface IPhotoChecker
 
 public sealed record PhotoFile(string Name, byte[] Bytes);
 
-public sealed record PhotoCheck(bool Passed, IReadOnlyList<string> Reasons, ImageInspection Image);
+/// <param name="OtherPerson">The photo failed the same-person rule: it does not look like the others of the upload.</param>
+public sealed record PhotoCheck(bool Passed, IReadOnlyList<string> Reasons, ImageInspection Image, bool OtherPerson = false);
 
 public sealed class PhotoRules
 {
@@ -40,10 +41,11 @@ public sealed class FacePhotoChecker(IImageInspector inspector, VisionEngine eng
         {
             var i = usable[k];
             var name = photos[i].Name;
+            var otherPerson = set.SetFindings.Where(f => f.Rule == "same-person" && f.PhotoIndex == k).ToList();
             var reasons = set.Photos[k].Findings.Where(f => f.Severity == CheckSeverity.Error).Select(f => Reason($"{name}: {f.Message}", f.Fix))
-                .Concat(set.SetFindings.Where(f => f.Rule == "same-person" && f.PhotoIndex == k).Select(f => Reason(f.Message, f.Fix)))
+                .Concat(otherPerson.Select(f => Reason(f.Message, f.Fix)))
                 .ToList();
-            if (reasons.Count > 0) results[i] = results[i] with { Passed = false, Reasons = reasons };
+            if (reasons.Count > 0) results[i] = results[i] with { Passed = false, Reasons = reasons, OtherPerson = otherPerson.Count > 0 };
         }
         log.LogDebug("Checked {Count} photo(s): {Passed} passed", photos.Count, results.Count(c => c.Passed));
         return results;

@@ -9,6 +9,9 @@ namespace Likeness.Pipelines.Compose;
 
 public sealed record ComposeResult(RgbaImage Image, FloatPlane PersonMask, ComposeReport Report, ProvenanceRecord Provenance, string? Prompt);
 
+/// <summary>The cut-out person (RGBA, cropped to the matte's person box) and the automatic placement in the scene.</summary>
+public sealed record ComposePreview(RgbaImage Cutout, PersonPosition Position, string Method, string Reason, IReadOnlyList<string> Warnings);
+
 /// <summary>
 /// `likeness compose`: know the photo's framing, matte the person (opaque, or the other model, or refuse), place
 /// them in the scene (or replace their background), harmonise, shadow, export, and verify that the person in the
@@ -45,22 +48,8 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         var run = new Run(person, options);
         void Report(string stage, double f) => progress?.Report(new PipelineProgress(person.Name, stage, f));
 
-        Report("decode", 0);
-        var personImage = run.Clock.Time("decode", () => person.Decode());
         var sceneImage = scene is null ? null : run.Clock.Time("decode", () => scene.Decode());
-        ct.ThrowIfCancellationRequested();
-
-        Report("detect", 0.05);
-        personImage = await KnowThePhotoAsync(run, personImage, ct);
-
-        Report("matte", 0.1);
-        run.Matte = await run.Clock.TimeAsync("matte", () => new PersonMatting(engine).MatteAsync(personImage, run.Face, options.Matting, person.Name, ct));
-        if (run.Matte.Result.PersonBounds is null)
-            throw new ComposeRefusedException(ComposeRefusal.NoPerson, $"{person.Name}: the matte found no person in the photo: use a photo where the person is clearly visible against the background");
-        if (run.Matte.Fallback is { } fallback) run.Warnings.Add($"{person.Name}: {fallback}");
-        RefuseOtherPeople(run);
-        if (run.Face is not null && run.Framing?.Framing != PhotoFraming.CloseCrop)
-            run.Framing = FramingClassifier.Classify(run.Face.Box, run.Matte.Result);
+        var personImage = await CutOutAsync(run, Report, ct);
 
         Report("composite", 0.7);
         var (output, mask) = sceneImage is not null
@@ -78,6 +67,53 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         string? prompt = options.Mode == ComposeMode.Mask ? InpaintPrompt.For(report) : null;
         Report("done", 1);
         return new ComposeResult(output, mask, report, provenance, prompt);
+    }
+
+    /// <summary>
+    /// The person cut out (cropped to the matte's person box, alpha = matte) and where automatic placement would put
+    /// them in a scene of that size: what a placement editor shows before the real composite is made. Refuses a photo
+    /// exactly as <see cref="ComposeAsync"/> would (close crop, several people, no person).
+    /// </summary>
+    public async Task<ComposePreview> PreviewAsync(EncodedImage person, int sceneWidth, int sceneHeight, RgbaImage? sceneForBusyness,
+        ComposeOptions options, CancellationToken ct = default)
+    {
+        var run = new Run(person, options);
+        var photo = await CutOutAsync(run, null, ct);
+        var matte = run.Matte.Result;
+        var box = matte.PersonBounds!.Value;
+        var layout = new PersonLayout(photo.Width, photo.Height, box, run.Face?.Box, matte.TouchesBottomEdge, run.Framing?.Framing);
+        var placement = PlacementPlanner.Auto(layout, sceneWidth, sceneHeight, options.Placement,
+            sceneForBusyness is null ? null : SceneBusyness.Columns(sceneForBusyness));
+        var cutout = new RgbaImage(box.Width, box.Height);
+        for (int y = 0; y < box.Height; y++)
+            for (int x = 0; x < box.Width; x++)
+            {
+                var p = photo[box.X + x, box.Y + y];
+                cutout[x, y] = new Rgba32(p.R, p.G, p.B, (byte)Math.Clamp(matte.Alpha[box.X + x, box.Y + y] * 255f + 0.5f, 0, 255));
+            }
+        return new ComposePreview(cutout, placement.Position, placement.Method, placement.Reason, run.Warnings);
+    }
+
+    /// <summary>Decode, face and framing, matte: the person ready to place, or a refusal with its reason.</summary>
+    async Task<RgbaImage> CutOutAsync(Run run, Action<string, double>? report, CancellationToken ct)
+    {
+        var person = run.Person;
+        report?.Invoke("decode", 0);
+        var personImage = run.Clock.Time("decode", () => person.Decode());
+        ct.ThrowIfCancellationRequested();
+
+        report?.Invoke("detect", 0.05);
+        personImage = await KnowThePhotoAsync(run, personImage, ct);
+
+        report?.Invoke("matte", 0.1);
+        run.Matte = await run.Clock.TimeAsync("matte", () => new PersonMatting(engine).MatteAsync(personImage, run.Face, run.Options.Matting, person.Name, ct));
+        if (run.Matte.Result.PersonBounds is null)
+            throw new ComposeRefusedException(ComposeRefusal.NoPerson, $"{person.Name}: the matte found no person in the photo: use a photo where the person is clearly visible against the background");
+        if (run.Matte.Fallback is { } fallback) run.Warnings.Add($"{person.Name}: {fallback}");
+        RefuseOtherPeople(run);
+        if (run.Face is not null && run.Framing?.Framing != PhotoFraming.CloseCrop)
+            run.Framing = FramingClassifier.Classify(run.Face.Box, run.Matte.Result);
+        return personImage;
     }
 
     /// <summary>Finds the face and the framing before matting, so a photo that cannot give a good result is refused early
