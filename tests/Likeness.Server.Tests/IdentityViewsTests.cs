@@ -46,6 +46,10 @@ public sealed class IdentityViewsTests(ServerFixture server)
         Assert.Contains(frontView.GetProperty("sourcePhoto").GetString(), new[] { "a.png", "b.jpg" });
         Assert.InRange(frontView.GetProperty("yaw").GetDouble(), -25, 25);
         Assert.False(frontView.GetProperty("generated").GetBoolean());
+        var viewsReport = await (await alice.GetAsync($"/identities/{identity}/views/report")).Json(HttpStatusCode.OK);
+        Assert.Equal(job.Id(), viewsReport.GetProperty("jobId").GetGuid());
+        Assert.Contains(viewsReport.GetProperty("views").EnumerateArray(), v => v.GetProperty("angle").GetString() == "profile-left" && v.GetProperty("missing").GetString()!.Contains("add one"));
+        await (await server.Bob().GetAsync($"/identities/{identity}/views/report")).Problem(HttpStatusCode.NotFound);
 
         var front = await alice.GetAsync($"/identities/{identity}/views/front");
         Assert.Equal("image/png", front.Content.Headers.ContentType?.MediaType);

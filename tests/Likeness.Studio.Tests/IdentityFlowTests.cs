@@ -38,8 +38,8 @@ public sealed class IdentityFlowTests(StudioFixture server)
         var id = page.Url.Split('/').Last();
         await page.Locator("#identity-name").Filter(new() { HasTextString = "Angelina" }).WaitForAsync();
 
-        // Five photos at once: each gets its own verdict; none are stored because two fail.
-        await page.SetInputFilesAsync("#photo-input", photos);
+        // Five photos dropped at once: each gets its own verdict; none are stored because two fail.
+        await studio.DropFilesAsync("#drop", photos);
         var heading = page.Locator("#upload-results h3").Filter(new() { HasTextString = "refused" });
         await heading.WaitForAsync(new() { Timeout = 120_000 });
         Assert.Equal("2 of 5 refused, so none were added", await heading.InnerTextAsync());

@@ -19,6 +19,8 @@ public static class IdentityEndpoints
         g.MapPut("/{id:guid}", Update).WithSummary("Replace name, traits and LoRA reference.");
         g.MapDelete("/{id:guid}", Delete).WithSummary("Delete an identity and erase its photos, embedding, views and derived images.");
         g.MapGet("/{id:guid}/views", Views).WithSummary("The identity's views (angle, size, and from the views job that made them: yaw, source photo or generating provider, similarity); download one with GET /identities/{id}/views/{angle}.");
+        g.MapGet("/{id:guid}/views/report", ViewsReport)
+            .WithSummary("What the newest finished views job said: per angle the view made (source photo or generation, yaw, similarity) or why it is missing, and the photos left out.");
         g.MapIdentityViews();
         g.MapIdentityLora();
         g.MapIdentityAvatars();
@@ -148,6 +150,17 @@ public static class IdentityEndpoints
         if (await FindAsync(db, user, id, ct) is not { } identity) return Problems.NotFound("Identity", id);
         var made = await IdentityViewsReport.LatestAsync(db, identity, ct);
         return TypedResults.Ok(identity.Views.OrderBy(v => v.Angle).Select(v => ViewDetailDto.From(v, made.GetValueOrDefault(v.Angle))).ToList());
+    }
+
+    static async Task<IResult> ViewsReport(Guid id, ClaimsPrincipal user, LikenessDb db, CancellationToken ct)
+    {
+        if (await FindAsync(db, user, id, ct) is not { } identity) return Problems.NotFound("Identity", id);
+        if (await IdentityViewsReport.LatestReportAsync(db, identity, ct) is not { } report)
+            return TypedResults.Problem(statusCode: 404, title: "No views report", detail: $"No views job of identity {id} has finished yet: make the views with POST /identities/{id}/views.");
+        using var doc = System.Text.Json.JsonDocument.Parse(report.Output);
+        var body = new Dictionary<string, object?> { ["jobId"] = report.JobId };
+        foreach (var p in doc.RootElement.EnumerateObject()) body[p.Name] = p.Value.Clone();
+        return TypedResults.Ok(body);
     }
 
     static async Task<IResult> PhotoContent(Guid id, Guid photoId, ClaimsPrincipal user, LikenessDb db, IBlobStore blobs, CancellationToken ct)

@@ -19,17 +19,23 @@ public sealed record ViewDetailDto(Guid Id, string Angle, string MediaType, int 
 
 public static class IdentityViewsReport
 {
+    /// <summary>The render step's report of the newest succeeded `identity-views` job of this identity, with that job's id.</summary>
+    public static async Task<(Guid JobId, string Output)?> LatestReportAsync(LikenessDb db, Identity identity, CancellationToken ct)
+    {
+        var idText = identity.Id.ToString();
+        var jobId = await db.Jobs.AsNoTracking()
+            .Where(j => j.OwnerId == identity.OwnerId && j.Kind == IdentityViewsKind.Name && j.Status == JobStatus.Succeeded && j.InputJson.Contains(idText))
+            .OrderByDescending(j => j.FinishedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
+        if (jobId is null) return null;
+        var output = await db.JobSteps.AsNoTracking().Where(s => s.JobId == jobId && s.Name == "render").Select(s => s.OutputJson).FirstOrDefaultAsync(ct);
+        return output is null ? null : (jobId.Value, output);
+    }
+
     /// <summary>The views of the newest succeeded `identity-views` job of this identity, by angle.</summary>
     public static async Task<Dictionary<string, ViewOrigin>> LatestAsync(LikenessDb db, Identity identity, CancellationToken ct)
     {
-        var idText = identity.Id.ToString();
-        var output = await db.Jobs.AsNoTracking()
-            .Where(j => j.OwnerId == identity.OwnerId && j.Kind == IdentityViewsKind.Name && j.Status == JobStatus.Succeeded && j.InputJson.Contains(idText))
-            .OrderByDescending(j => j.FinishedAt)
-            .SelectMany(j => j.Steps.Where(s => s.Name == "render").Select(s => s.OutputJson))
-            .FirstOrDefaultAsync(ct);
         var origins = new Dictionary<string, ViewOrigin>(StringComparer.OrdinalIgnoreCase);
-        if (output is null) return origins;
+        if (await LatestReportAsync(db, identity, ct) is not { Output: var output }) return origins;
         using var doc = JsonDocument.Parse(output);
         if (!doc.RootElement.TryGetProperty("views", out var views)) return origins;
         foreach (var v in views.EnumerateArray())

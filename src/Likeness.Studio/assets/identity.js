@@ -102,18 +102,22 @@ async function upload(files) {
 // ---- Views ----
 async function renderViews() {
   const grid = $('#views-grid');
-  let views = [];
+  let views = [], report = null;
   try { views = await api(`/identities/${id}/views`); } catch (e) { showError(e); }
+  if (views.length) report = await api(`/identities/${id}/views/report`).catch(() => null);
+  const missingWhy = angle => report?.views?.find(v => v.angle === angle)?.missing;
   const order = ['profile-left', 'three-quarter-left', 'front', 'three-quarter-right', 'profile-right'];
   const tiles = order.map(angle => {
     const v = views.find(x => x.angle === angle);
-    if (!v) return h('li', { class: 'tile missing' }, h('div', { class: 'thumb placeholder' }, '—'), h('strong', {}, angle), h('span', { class: 'meta' }, 'not made: no photo at this angle'));
+    if (!v) return h('li', { class: 'tile missing', dataset: { angle } }, h('div', { class: 'thumb placeholder', 'aria-hidden': 'true' }, '—'), h('strong', {}, angle),
+      h('span', { class: 'meta' }, `not made: ${missingWhy(angle) || 'no photo at this angle'}`));
     const img = h('img', { alt: `${angle} view` });
     loadImage(img, `/identities/${id}/views/${angle}`);
     const source = v.generated ? `generated${v.similarity != null ? `, similarity ${num(v.similarity)}` : ''}` : v.sourcePhoto ? `from ${v.sourcePhoto}` : '';
     return h('li', { class: 'tile', dataset: { angle } }, img, h('strong', {}, angle),
       h('span', { class: 'meta' }, [v.yaw != null ? `yaw ${num(v.yaw, 0)}°` : null, source].filter(Boolean).join(' · ')));
   });
+  if (report?.skipped?.length) tiles.push(h('li', { class: 'tile-wide meta' }, `Left out: ${report.skipped.join('; ')}`));
   const sheet = views.find(v => v.angle === 'sheet');
   grid.replaceChildren(...(views.length === 0 ? [h('li', { class: 'empty' }, 'No views yet: add photos, then make the views.')] : tiles));
   if (sheet) {

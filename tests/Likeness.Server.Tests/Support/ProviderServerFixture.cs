@@ -13,7 +13,7 @@ namespace Likeness.Server.Tests.Support;
 /// signatures checked against a local key served as a JWKS, webhooks addressed back to this server, and a user
 /// 'carol' whose monthly budget is one cent.
 /// </summary>
-public sealed class ProviderServerFixture : ServerFixture
+public class ProviderServerFixture : ServerFixture
 {
     readonly ManualClock recordingClock = new();
     public const string ReplicateSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -4,25 +4,24 @@ using Microsoft.Playwright;
 namespace Likeness.Studio.Tests.Support;
 
 /// <summary>
-/// A real `likeness serve` (SQLite, loopback, users alice and bob) and Debian's Chromium driven headless by Playwright.
-/// Chromium comes from `tools/install.sh` (apt package `chromium`); Playwright's own browser download is never used.
+/// Debian's Chromium driven headless by Playwright. Chromium comes from `tools/install.sh` (apt package `chromium`);
+/// Playwright's own browser download is never used.
 /// </summary>
-public sealed class StudioFixture : ServerFixture
+public sealed class StudioBrowser : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-    public IPlaywright Playwright { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
-    public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    IPlaywright playwright = null!;
+    IBrowser browser = null!;
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public override async Task InitializeAsync()
+    public static async Task<StudioBrowser> LaunchAsync()
     {
         var executable = Environment.GetEnvironmentVariable("LIKENESS_CHROMIUM") is { Length: > 0 } env ? env : ChromiumPath;
         if (!File.Exists(executable))
             throw new InvalidOperationException($"{executable} is missing: the studio tests drive Debian's Chromium; run tools/install.sh (apt-get install chromium) or set LIKENESS_CHROMIUM.");
-        await base.InitializeAsync();
         Directory.CreateDirectory(Screenshots);
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var b = new StudioBrowser { playwright = await Playwright.CreateAsync() };
+        b.browser = await b.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,
             Headless = true,
@@ -30,24 +29,64 @@ public sealed class StudioFixture : ServerFixture
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
         });
+        return b;
     }
 
-    /// <summary>A fresh browser context (its own session storage) at the given viewport; uncaught page errors are collected.</summary>
-    public async Task<StudioPage> OpenAsync(int width = 1280, int height = 900)
+    /// <summary>A fresh browser context (its own session storage) on the server at the given viewport.</summary>
+    public async Task<StudioPage> OpenAsync(Uri server, int width, int height)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true, BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true, BaseURL = server.ToString(),
         });
         context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
-        return new StudioPage(this, context, page);
+        return new StudioPage(context, await context.NewPageAsync());
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+    }
+}
+
+/// <summary>A real `likeness serve` (SQLite, loopback, users alice and bob) and the browser.</summary>
+public sealed class StudioFixture : ServerFixture
+{
+    StudioBrowser browser = null!;
+    public string Screenshots => StudioBrowser.Screenshots;
+
+    public override async Task InitializeAsync()
+    {
+        browser = await StudioBrowser.LaunchAsync();
+        await base.InitializeAsync();
+    }
+
+    public Task<StudioPage> OpenAsync(int width = 1280, int height = 900) => browser.OpenAsync(BaseAddress, width, height);
 
     public override async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
-        Playwright?.Dispose();
+        if (browser is not null) await browser.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The same with fal.ai and Gemini pointed at the loopback fakes (which answer with real photos the test picks).</summary>
+public sealed class StudioProviderFixture : ProviderServerFixture
+{
+    StudioBrowser browser = null!;
+
+    public override async Task InitializeAsync()
+    {
+        browser = await StudioBrowser.LaunchAsync();
+        await base.InitializeAsync();
+    }
+
+    public Task<StudioPage> OpenAsync(int width = 1280, int height = 900) => browser.OpenAsync(BaseAddress, width, height);
+
+    public override async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.DisposeAsync();
         await base.DisposeAsync();
     }
 }
@@ -57,14 +96,12 @@ public sealed class StudioCollection : ICollectionFixture<StudioFixture>;
 
 public sealed class StudioPage : IAsyncDisposable
 {
-    readonly StudioFixture fixture;
     readonly List<string> errors = [];
     public IBrowserContext Context { get; }
     public IPage Page { get; }
 
-    public StudioPage(StudioFixture fixture, IBrowserContext context, IPage page)
+    public StudioPage(IBrowserContext context, IPage page)
     {
-        this.fixture = fixture;
         Context = context;
         Page = page;
         page.PageError += (_, e) => { lock (errors) errors.Add(e); };
@@ -84,8 +121,24 @@ public sealed class StudioPage : IAsyncDisposable
         await Page.Locator("#who").Filter(new() { HasTextString = "Signed in as" }).WaitForAsync();
     }
 
+    /// <summary>Drops files on an element the way a browser does for a drag from the desktop: dragover, then drop with a DataTransfer.</summary>
+    public async Task DropFilesAsync(string selector, IEnumerable<FilePayload> files)
+    {
+        var payload = files.Select(f => new { name = f.Name, type = f.MimeType, data = Convert.ToBase64String(f.Buffer) }).ToArray();
+        var transfer = await Page.EvaluateHandleAsync(@"files => {
+            const dt = new DataTransfer();
+            for (const f of files) {
+                const bytes = Uint8Array.from(atob(f.data), c => c.charCodeAt(0));
+                dt.items.add(new File([bytes], f.name, { type: f.type }));
+            }
+            return dt;
+        }", payload);
+        await Page.DispatchEventAsync(selector, "dragover", new { dataTransfer = transfer });
+        await Page.DispatchEventAsync(selector, "drop", new { dataTransfer = transfer });
+    }
+
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.Screenshots, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(StudioBrowser.Screenshots, name + ".png"), FullPage = true });
 
     public void AssertNoScriptErrors() => Assert.True(Errors.Count == 0, "the studio threw script errors: " + string.Join(" | ", Errors));
 
