@@ -88,6 +88,11 @@ for (const [id, out] of [['harmonize', 'harmonize-value'], ['shadow', 'shadow-va
 }
 
 // ---- preview and placement ----
+function choices() {
+  return { matting: $('#matting').value, allowCrop: $('#allow-crop').checked, force: $('#force').checked };
+}
+for (const id of ['matting', 'allow-crop', 'force']) $('#' + id).addEventListener('change', () => { if ($('#person').value) choicesChanged(); });
+
 async function choicesChanged() {
   preview = null;
   canvas.clearPerson();
@@ -119,7 +124,7 @@ async function runPreview() {
   $('#preview').disabled = true;
   $('#placement-text').textContent = 'Cutting the person out…';
   try {
-    preview = await api('/compose/preview', { method: 'POST', json: { personAssetId, sceneAssetId: scene, matting: $('#matting').value } });
+    preview = await api('/compose/preview', { method: 'POST', json: { personAssetId, sceneAssetId: scene, ...choices() } });
     await canvas.setPerson(preview.cutout, preview.cutoutWidth, preview.cutoutHeight, preview.placement);
     setPlacementControls(!!preview.placement);
     describePlacement(false);
@@ -164,8 +169,8 @@ $('#compose-form').addEventListener('submit', async e => {
     personAssetId,
     harmonize: Number($('#harmonize').value),
     shadow: Number($('#shadow').value),
-    matting: $('#matting').value,
     folder: 'composites',
+    ...choices(),
   };
   if ($('#export').value) input.export = $('#export').value;
   if (bgKind() === 'scene') {
