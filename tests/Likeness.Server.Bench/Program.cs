@@ -11,6 +11,7 @@ using System.Text.Json;
 if (args.Contains("--workers")) return await WorkerScaling.RunAsync(args);
 
 var seconds = Arg("--seconds", 30);
+const int WarmUpSeconds = 3;
 var connections = Arg("--connections", 16);
 var totalJobs = Arg("--jobs", 10_000);
 var connection = args.SkipWhile(a => a != "--connection").Skip(1).FirstOrDefault();
@@ -24,7 +25,7 @@ using var server = Process.Start(info)!;
 string? token = null, url = null;
 while (url is null && await server.StandardOutput.ReadLineAsync() is { } line)
 {
-    if (line.Contains("API token")) token = line[(line.LastIndexOf(' ') + 1)..];
+    if (line.Contains("API token (shown once")) token = line[(line.LastIndexOf(' ') + 1)..];
     if (line.StartsWith("Listening on ")) url = line["Listening on ".Length..].Trim();
 }
 _ = server.StandardOutput.ReadToEndAsync();
@@ -43,6 +44,9 @@ try
     var jobId = JsonDocument.Parse(await probe.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
     await Run("GET /jobs/{id}", () => http.GetAsync($"/jobs/{jobId}"));
+    // The same with wrk (Debian's C load generator) when it is installed: a lighter client leaves more of the shared
+    // cores to the server, so the two lines together separate the server's cost from the .NET client's.
+    if (await Wrk($"{url}/jobs/{jobId}", token) is { } wrkLine) Console.WriteLine(wrkLine);
     var created = await Run("POST /jobs (enqueue)", () => http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } }));
 
     // Memory after N jobs: top up to N, wait for the queue to drain (bounded), then read the server's RSS.
@@ -77,7 +81,12 @@ return 0;
 
 async Task<int> Run(string name, Func<Task<HttpResponseMessage>> request)
 {
-    for (var i = 0; i < 50; i++) (await request()).Dispose(); // warm-up
+    // Warm-up under the same load for a few seconds, so tiered JIT has compiled the hot paths (steady state is measured).
+    var warm = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+    {
+        while (warm.Elapsed.TotalSeconds < WarmUpSeconds) (await request()).Dispose();
+    }));
     var deadline = Stopwatch.StartNew();
     var errors = 0;
     var workers = Enumerable.Range(0, connections).Select(async _ =>
@@ -96,6 +105,23 @@ async Task<int> Run(string name, Func<Task<HttpResponseMessage>> request)
     double P(double q) => all[Math.Min(all.Count - 1, (int)(q * all.Count))];
     Console.WriteLine($"{name,-22} {all.Count / deadline.Elapsed.TotalSeconds,8:0} req/s   p50 {P(0.50),6:0.0} ms   p99 {P(0.99),6:0.0} ms   errors {errors}");
     return all.Count;
+}
+
+async Task<string?> Wrk(string target, string bearer)
+{
+    var path = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "wrk")).FirstOrDefault(File.Exists);
+    if (path is null) return "GET /jobs/{id} (wrk)     not measured: apt-get install wrk";
+    async Task<string> Once(int s)
+    {
+        var wrk = Process.Start(new ProcessStartInfo(path, $"-t1 -c{connections} -d{s}s --latency -H \"Authorization: Bearer {bearer}\" {target}") { RedirectStandardOutput = true })!;
+        var text = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        return text;
+    }
+    await Once(WarmUpSeconds);
+    var output = await Once(seconds);
+    string Field(string pattern) => System.Text.RegularExpressions.Regex.Match(output, pattern).Groups[1].Value;
+    return $"{"GET /jobs/{id} (wrk)",-22} {double.Parse(Field(@"Requests/sec:\s+([\d.]+)"), System.Globalization.CultureInfo.InvariantCulture),8:0} req/s   p50 {Field(@"50%\s+(\S+)"),9}   p99 {Field(@"99%\s+(\S+)"),9}";
 }
 
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;

@@ -88,7 +88,7 @@ static class WorkerScaling
         string? token = null, url = null;
         while (url is null && await process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line.Contains("API token")) token = line[(line.LastIndexOf(' ') + 1)..];
+            if (line.Contains("API token (shown once")) token = line[(line.LastIndexOf(' ') + 1)..];
             if (line.StartsWith("Listening on ")) url = line["Listening on ".Length..].Trim();
         }
         _ = process.StandardOutput.ReadToEndAsync();

@@ -62,8 +62,8 @@ public static class JobEndpoints
         return TypedResults.Ok(new JobPage(items, p, size, total));
     }
 
-    static async Task<Results<Ok<JobDto>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, LikenessDb db, JobService jobs, CancellationToken ct) =>
-        await jobs.FindAsync(db, user.UserId(), id, ct) is { } job
+    static async Task<Results<Ok<JobDto>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, LikenessDb db, CancellationToken ct) =>
+        await JobService.ReadAsync(db, user.UserId(), id, ct) is { } job
             ? TypedResults.Ok(JobDto.From(job, await JobService.CountsAsync(db, job, ct)))
             : Problems.NotFound("Job", id);
 

@@ -109,6 +109,10 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
     public async Task<Job?> FindAsync(LikenessDb db, Guid owner, Guid id, CancellationToken ct) =>
         await db.Jobs.Include(j => j.Steps).SingleOrDefaultAsync(j => j.Id == id && j.OwnerId == owner, ct);
 
+    /// <summary>The job with its steps for reading only (not tracked): the hot path of clients that poll.</summary>
+    public static Task<Job?> ReadAsync(LikenessDb db, Guid owner, Guid id, CancellationToken ct) =>
+        db.Jobs.AsNoTracking().Include(j => j.Steps).SingleOrDefaultAsync(j => j.Id == id && j.OwnerId == owner, ct);
+
     public static async Task<BatchCounts?> CountsAsync(LikenessDb db, Job job, CancellationToken ct)
     {
         if (job.ItemCount == 0) return null;
