@@ -19,8 +19,9 @@ public static class BenchCommand
         var photo = new Option<string?>("--photo") { Description = "Photo to measure on (default: the bundled samples/astronaut.png)." };
         var iterations = new Option<int>("--iterations") { Description = "Measured runs per stage (after one warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
-        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, gate, compose, swap (default: all)." };
+        var only = new Option<string[]>("--only") { Description = "Stage groups to run: codecs, runtime, vision, gate, compose, swap, batch (default: all but batch)." };
         var video = new Option<string?>("--video") { Description = "Clip for the swap group (default: a 720p clip made from the bundled astronaut with ffmpeg); --photo is the source face." };
+        var people = new Option<string?>("--people") { Description = "Folder of person photos for the batch group (the first 20, recursively; default: the astronaut 20 times)." };
 
         var storeOptions = new ModelStoreCliOptions();
         var command = new Command("bench", "Measure codec, runtime and vision stages (model time vs whole call) on one photo.");
@@ -29,6 +30,7 @@ public static class BenchCommand
         command.Options.Add(json);
         command.Options.Add(only);
         command.Options.Add(video);
+        command.Options.Add(people);
         storeOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -36,7 +38,7 @@ public static class BenchCommand
             var image = ImageCodec.Load(path);
             int n = Math.Max(1, parse.GetValue(iterations));
             var groups = parse.GetValue(only) is { Length: > 0 } g ? g.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
-            bool Want(string name) => groups is null || groups.Contains(name);
+            bool Want(string name) => groups is null ? name != "batch" : groups.Contains(name);
 
             using var store = storeOptions.CreateStore(parse);
             using var sessions = new ModelSessions(store);
@@ -47,6 +49,7 @@ public static class BenchCommand
             if (Want("gate")) results.AddRange(await BenchSuites.GateAsync(sessions, image, n));
             if (Want("compose")) results.AddRange(await BenchSuites.ComposeAsync(sessions, image, ImageCodec.Load(SamplePaths.Rocket), n));
             if (Want("swap")) results.AddRange(await Likeness.Cli.Bench.SwapBench.VideoAsync(sessions, image, parse.GetValue(video), ct));
+            if (Want("batch")) results.AddRange(await Likeness.Cli.Bench.BatchBench.RunAsync(sessions, parse.GetValue(people), SamplePaths.Rocket, ct));
 
             Print(results, path, image.Width, image.Height, n);
             if (parse.GetValue(json) is { } file)
