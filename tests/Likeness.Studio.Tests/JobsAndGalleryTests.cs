@@ -34,11 +34,18 @@ public sealed class JobsAndGalleryTests(StudioFixture server)
         await page.Locator($"tr[data-job='{id}'][data-status='canceled']").WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal("canceled", JsonDocument.Parse(await alice.GetStringAsync($"/jobs/{id}")).RootElement.GetProperty("status").GetString());
 
-        // Retry from the job's own page: it runs again and finishes, followed live.
+        // Retry from the job's own page: it runs again (followed live), and can be canceled from there too.
         await page.GotoAsync($"/studio/jobs/{id}");
         await page.Locator("#retry:not([hidden])").WaitForAsync();
         await page.Locator("#job-input").Filter(new() { HasTextString = "stepMillis" }).WaitForAsync();
         await studio.ScreenshotAsync("job-canceled");
+        await page.ClickAsync("#retry");
+        await page.Locator("#job-status .badge.running").WaitForAsync(new() { Timeout = 30_000 });
+        Assert.True(await page.IsVisibleAsync("#cancel"));
+        await page.ClickAsync("#cancel");
+        await page.Locator("#job-status .badge.canceled").WaitForAsync(new() { Timeout = 30_000 });
+        var attempts = JsonDocument.Parse(await alice.GetStringAsync($"/jobs/{id}")).RootElement.GetProperty("steps")[0].GetProperty("attempts").GetInt32();
+        Assert.True(attempts >= 2, $"the retry ran the step again ({attempts} attempts)");
         studio.AssertNoScriptErrors();
     }
 
