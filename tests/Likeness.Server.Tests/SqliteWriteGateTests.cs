@@ -36,6 +36,23 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
             throw new InvalidOperationException("boom");
         });
 
+        // A transaction abandoned while its context lives on (a canceled request mid-write): the next writer still gets in.
+        await using (var kept = Db())
+        {
+            var tx = await kept.Database.BeginTransactionAsync();
+            kept.Users.Add(new User { Id = Guid.NewGuid(), Name = "abandoned", CreatedAt = DateTime.UtcNow });
+            await kept.SaveChangesAsync();
+            await tx.DisposeAsync();
+            var next = Task.Run(async () =>
+            {
+                await using var other = Db();
+                other.Users.Add(new User { Id = Guid.NewGuid(), Name = "after", CreatedAt = DateTime.UtcNow });
+                await other.SaveChangesAsync();
+            });
+            Assert.Same(next, await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(10))));
+            await next;
+        }
+
         var writers = Enumerable.Range(0, 60).Select(async i =>
         {
             await using var db = Db();
@@ -68,7 +85,8 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await all;
 
         await using var check = Db();
-        Assert.Equal(80, await check.Users.CountAsync());
+        Assert.Equal(81, await check.Users.CountAsync());
+        Assert.False(await check.Users.AnyAsync(u => u.Name == "abandoned"));
         Assert.Equal(20, await check.Users.CountAsync(u => u.Name.EndsWith("!")));
         Assert.False(await check.Users.AnyAsync(u => u.Name == "lost"));
     }

@@ -15,9 +15,7 @@ public sealed class AccessibilityTests(StudioFixture server)
     public async Task No_page_has_a_serious_accessibility_violation()
     {
         using var alice = server.Alice();
-        var identity = await alice.PostAsJsonAsync("/identities", new { name = "Axe Check", consent = new { attestedBy = "alice", statement = "The person consents to their likeness being used." } });
-        identity.EnsureSuccessStatusCode();
-        var identityId = JsonDocument.Parse(await identity.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var identityId = await alice.CreateIdentityAsync("Axe Check");
         var job = await alice.PostAsJsonAsync("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } });
         var jobId = JsonDocument.Parse(await job.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
 

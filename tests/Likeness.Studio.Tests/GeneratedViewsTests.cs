@@ -25,8 +25,7 @@ public sealed class GeneratedViewsTests(StudioProviderFixture server) : IClassFi
     public async Task Generate_missing_views_from_the_identity_page_keeps_only_what_passes_the_gate()
     {
         using var alice = server.Alice();
-        var created = await alice.PostAsJsonAsync("/identities", new { name = "Leo", consent = new { attestedBy = "alice", statement = "The person consents to their likeness being used." } });
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var id = await alice.CreateIdentityAsync("Leo");
         foreach (var name in new[] { "img35.jpg", "img36.jpg", "img37.jpg" })
         {
             using var form = new MultipartFormDataContent { { new ByteArrayContent(TestPhotos.Shared(Leo + name)), "photos", name } };

@@ -13,9 +13,7 @@ public sealed class LayoutAndKeyboardTests(StudioFixture server)
     public async Task Every_page_fits_a_375_px_phone_without_sideways_scrolling()
     {
         using var alice = server.Alice();
-        var identity = await alice.PostAsJsonAsync("/identities", new { name = "Phone Check", consent = new { attestedBy = "alice", statement = "The person consents to their likeness being used." } });
-        identity.EnsureSuccessStatusCode();
-        var identityId = JsonDocument.Parse(await identity.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var identityId = await alice.CreateIdentityAsync("Phone Check");
         var job = await alice.PostAsJsonAsync("/jobs", new { kind = "test-steps", input = new { stepMillis = 10 } });
         job.EnsureSuccessStatusCode();
         var jobId = JsonDocument.Parse(await job.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();

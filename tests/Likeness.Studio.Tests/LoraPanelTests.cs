@@ -14,8 +14,7 @@ public sealed class LoraPanelTests(StudioFixture server)
     public async Task The_identity_page_shows_the_lora_version_and_each_panel_test_with_its_score()
     {
         using var alice = server.Alice();
-        var created = await alice.PostAsJsonAsync("/identities", new { name = "Panelled", consent = new { attestedBy = "alice", statement = "The person consents to their likeness being used." } });
-        var id = Guid.Parse(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!);
+        var id = await alice.CreateIdentityAsync("Panelled");
         // A trained version with its panel, as the LoRA and panel jobs store them (the jobs themselves are tested in the server suite).
         var panel = PanelReport.From(1,
         [

@@ -46,9 +46,7 @@ public sealed class SignInAndIsolationTests(StudioFixture server)
     public async Task A_second_user_sees_none_of_the_first_users_identities()
     {
         using var alice = server.Alice();
-        var created = await alice.PostAsJsonAsync("/identities", new { name = "Alice Private", consent = new { attestedBy = "alice", statement = "The person consents to their likeness being used." } });
-        created.EnsureSuccessStatusCode();
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var id = await alice.CreateIdentityAsync("Alice Private");
 
         await using var studio = await server.OpenAsync();
         await studio.SignInAsync(server.BobToken);

@@ -15,8 +15,12 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
 {
     static readonly ConcurrentDictionary<string, SqliteWriteGate> Gates = new();
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     readonly SemaphoreSlim gate = new(1, 1);
-    readonly ConcurrentDictionary<Guid, byte> holders = new();
+    readonly ConcurrentDictionary<Guid, Holder> holders = new();
+
+    /// <summary>Who holds the gate; for a transaction, the transaction, so an abandoned one can be noticed.</summary>
+    sealed class Holder { public DbTransaction? Transaction; }
 
     /// <summary>One gate per database file, shared by every context of this process that opens it.</summary>
     public static SqliteWriteGate For(string connectionString) =>
@@ -25,20 +29,41 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     async ValueTask EnterAsync(Guid connection, CancellationToken ct)
     {
         if (holders.ContainsKey(connection)) return;
-        if (!await gate.WaitAsync(Patience, ct)) throw Stuck();
-        holders[connection] = 0;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await gate.WaitAsync(Poll, ct))
+        {
+            ReclaimAbandoned();
+            if (waited.Elapsed > Patience) throw Stuck();
+        }
+        holders[connection] = new Holder();
     }
 
     void Enter(Guid connection)
     {
         if (holders.ContainsKey(connection)) return;
-        if (!gate.Wait(Patience)) throw Stuck();
-        holders[connection] = 0;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!gate.Wait(Poll))
+        {
+            ReclaimAbandoned();
+            if (waited.Elapsed > Patience) throw Stuck();
+        }
+        holders[connection] = new Holder();
     }
 
     void Leave(Guid connection)
     {
         if (holders.TryRemove(connection, out _)) gate.Release();
+    }
+
+    /// <summary>
+    /// A transaction disposed without Commit or Rollback (an exception, a canceled request) reports nothing to an
+    /// interceptor, but its DbTransaction.Connection turns null: a waiting writer frees the gate from it.
+    /// </summary>
+    void ReclaimAbandoned()
+    {
+        foreach (var (id, holder) in holders)
+            if (holder.Transaction is { Connection: null } && holders.TryRemove(KeyValuePair.Create(id, holder)))
+                gate.Release();
     }
 
     static TimeoutException Stuck() => new($"Waited {Patience.TotalSeconds:0} s to write to the SQLite database: another write in this process did not finish. " +
@@ -63,6 +88,15 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
         Enter(e.ConnectionId);
         return result;
     }
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData e, DbTransaction result)
+    {
+        if (holders.TryGetValue(e.ConnectionId, out var holder)) holder.Transaction = result;
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData e, DbTransaction result, CancellationToken ct = default) =>
+        ValueTask.FromResult(TransactionStarted(connection, e, result));
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData e) => Leave(e.ConnectionId);
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData e, CancellationToken ct = default) { Leave(e.ConnectionId); return Task.CompletedTask; }

@@ -32,17 +32,22 @@ async function uploadAsset(file, type) {
 
 function bgKind() { return document.querySelector('input[name="bg-kind"]:checked').value; }
 
-$('#person-upload').addEventListener('change', async e => {
-  const file = e.target.files[0];
-  if (!file) return;
-  clearError();
-  try {
-    const asset = await uploadAsset(file, 'HEADSHOT');
-    await fillAssets($('#person'), 'HEADSHOT', asset.id);
-    await choicesChanged();
-  } catch (err) { showError(err); }
-  e.target.value = '';
-});
+/** An upload field that stores the file as an asset of `type` and selects it in `select`. */
+function uploadInto(input, select, type) {
+  input.addEventListener('change', async e => {
+    const file = e.target.files[0];
+    if (!file) return;
+    clearError();
+    try {
+      const asset = await uploadAsset(file, type);
+      await fillAssets(select, type, asset.id);
+      await choicesChanged();
+    } catch (err) { showError(err); }
+    e.target.value = '';
+  });
+}
+uploadInto($('#person-upload'), $('#person'), 'HEADSHOT');
+uploadInto($('#scene-upload'), $('#scene'), 'BACKGROUND');
 
 $('#identity-photo').addEventListener('change', async e => {
   const choice = e.target.value;
@@ -57,18 +62,6 @@ $('#identity-photo').addEventListener('change', async e => {
     e.target.value = '';
     await choicesChanged();
   } catch (err) { showError(err); }
-});
-
-$('#scene-upload').addEventListener('change', async e => {
-  const file = e.target.files[0];
-  if (!file) return;
-  clearError();
-  try {
-    const asset = await uploadAsset(file, 'BACKGROUND');
-    await fillAssets($('#scene'), 'BACKGROUND', asset.id);
-    await choicesChanged();
-  } catch (err) { showError(err); }
-  e.target.value = '';
 });
 
 for (const radio of document.querySelectorAll('input[name="bg-kind"]'))
