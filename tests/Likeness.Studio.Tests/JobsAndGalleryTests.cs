@@ -50,6 +50,27 @@ public sealed class JobsAndGalleryTests(StudioFixture server)
     }
 
     [Fact]
+    public async Task A_page_of_many_running_jobs_stays_responsive_and_every_one_can_be_canceled()
+    {
+        // More running jobs than a browser has connections to one server: the page must not hold one open per job.
+        using var alice = server.Alice();
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++) ids.Add(await CreateJobAsync(alice, new { stepMillis = 600_000 }));
+        await using var studio = await server.OpenAsync();
+        var page = studio.Page;
+        await studio.SignInAsync(server.AliceToken, "/studio/jobs");
+        foreach (var id in ids) await page.Locator($"tr[data-job='{id}']").WaitForAsync();
+        foreach (var id in ids)
+        {
+            await page.Locator($"tr[data-job='{id}']").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await page.Locator($"tr[data-job='{id}'][data-status='canceled']").WaitForAsync(new() { Timeout = 20_000 });
+        }
+        foreach (var id in ids)
+            Assert.Equal("canceled", JsonDocument.Parse(await alice.GetStringAsync($"/jobs/{id}")).RootElement.GetProperty("status").GetString());
+        studio.AssertNoScriptErrors();
+    }
+
+    [Fact]
     public async Task A_finished_job_s_results_download_as_a_zip_and_a_failed_one_shows_its_error()
     {
         using var alice = server.Alice();

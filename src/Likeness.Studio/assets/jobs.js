@@ -5,6 +5,11 @@ await page();
 let pageNo = 1;
 const pageSize = 25;
 let live = new AbortController();
+let refresh = null;
+// A browser keeps at most six connections to one server; every followed job holds one open (SSE). Follow a few live and
+// poll the list for the rest, so a page full of running jobs never starves the studio's own API calls.
+const MaxStreams = 3;
+let streams = 0;
 
 const kindWords = {
   compose: 'Compose', 'scene-render': 'Scene render', 'identity-views': 'Views', 'identity-lora': 'LoRA training',
@@ -16,6 +21,8 @@ async function load() {
   clearError();
   live.abort();
   live = new AbortController();
+  clearTimeout(refresh);
+  streams = 0;
   const status = $('#status-filter').value;
   try {
     const result = await api(`/jobs?page=${pageNo}&pageSize=${pageSize}${status ? `&status=${status}` : ''}`);
@@ -25,6 +32,8 @@ async function load() {
     $('#page-label').textContent = `Page ${pageNo} of ${pages} (${result.total} jobs)`;
     $('#prev').disabled = pageNo <= 1;
     $('#next').disabled = pageNo >= pages;
+    const active = result.items.filter(j => j.status === 'queued' || j.status === 'running').length;
+    if (active > MaxStreams) refresh = setTimeout(load, 3000);
   } catch (e) { showError(e); }
 }
 
@@ -47,7 +56,10 @@ function row(job) {
       actions.append(h('button', { type: 'button', onclick: () => download(`/jobs/${job.id}/results`, `${job.kind}-${job.id}.zip`).catch(showError) }, 'Download'));
   };
   renderActions(job.status);
-  if (job.status === 'queued' || job.status === 'running') follow(job.id, bar, badge, tr, renderActions);
+  if ((job.status === 'queued' || job.status === 'running') && streams < MaxStreams) {
+    streams++;
+    follow(job.id, bar, badge, tr, renderActions);
+  }
   return tr;
 }
 
