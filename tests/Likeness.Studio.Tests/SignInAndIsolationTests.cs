@@ -18,6 +18,8 @@ public sealed class SignInAndIsolationTests(StudioFixture server)
         await page.WaitForURLAsync(u => u.Contains("/studio/signin"));
         Assert.Contains("next=%2Fstudio%2Fjobs", page.Url);
 
+        // The token field has no name: a form submitted before the script runs cannot carry it into a URL.
+        Assert.Null(await page.GetAttributeAsync("#token", "name"));
         await page.FillAsync("#token", "lk_not-a-real-token");
         await page.ClickAsync("#signin-form button[type=submit]");
         var error = page.Locator("#page-error .error");

@@ -22,7 +22,9 @@ $('#signin-form').addEventListener('submit', async e => {
       showError(new ApiError(401, 'That token is not known to this server',
         'check you copied the whole token (lk_…); `likeness users token local` prints a new one for the first user'));
     else showError(err);
-    $('#token').focus();
+    $('#signin-button').disabled = false;
+$('#token').focus();
   }
 });
+$('#signin-button').disabled = false;
 $('#token').focus();
