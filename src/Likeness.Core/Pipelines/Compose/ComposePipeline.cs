@@ -81,8 +81,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
         var photo = await CutOutAsync(run, null, ct);
         var matte = run.Matte.Result;
         var box = matte.PersonBounds!.Value;
-        var layout = new PersonLayout(photo.Width, photo.Height, box, run.Face?.Box, matte.TouchesBottomEdge, run.Framing?.Framing);
-        var placement = PlacementPlanner.Auto(layout, sceneWidth, sceneHeight, options.Placement,
+        var placement = PlacementPlanner.Auto(LayoutOf(run, photo), sceneWidth, sceneHeight, options.Placement,
             sceneForBusyness is null ? null : SceneBusyness.Columns(sceneForBusyness));
         var cutout = new RgbaImage(box.Width, box.Height);
         for (int y = 0; y < box.Height; y++)
@@ -92,6 +91,13 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
                 cutout[x, y] = new Rgba32(p.R, p.G, p.B, (byte)Math.Clamp(matte.Alpha[box.X + x, box.Y + y] * 255f + 0.5f, 0, 255));
             }
         return new ComposePreview(cutout, placement.Position, placement.Method, placement.Reason, run.Warnings);
+    }
+
+    /// <summary>The cut-out as placement sees it; one definition, so the preview and the composite place the person alike.</summary>
+    static PersonLayout LayoutOf(Run run, RgbaImage photo)
+    {
+        var matte = run.Matte.Result;
+        return new PersonLayout(photo.Width, photo.Height, matte.PersonBounds!.Value, run.Face?.Box, matte.TouchesBottomEdge, run.Framing?.Framing);
     }
 
     /// <summary>Decode, face and framing, matte: the person ready to place, or a refusal with its reason.</summary>
@@ -191,7 +197,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
     (RgbaImage Output, FloatPlane Mask) PlaceInScene(Run run, RgbaImage personImage, RgbaImage sceneImage)
     {
         var matte = run.Matte.Result;
-        var layout = new PersonLayout(personImage.Width, personImage.Height, matte.PersonBounds!.Value, run.Face?.Box, matte.TouchesBottomEdge, run.Framing?.Framing);
+        var layout = LayoutOf(run, personImage);
         var placement = run.Clock.Time("place", () => run.Options.Position is { } pos
             ? PlacementPlanner.Explicit(layout, sceneImage.Width, sceneImage.Height, pos)
             : PlacementPlanner.Auto(layout, sceneImage.Width, sceneImage.Height, run.Options.Placement, SceneBusyness.Columns(sceneImage)));
