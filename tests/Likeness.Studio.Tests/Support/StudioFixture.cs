@@ -117,7 +117,20 @@ public sealed class StudioPage : IAsyncDisposable
         await Page.WaitForURLAsync(u => u.Contains("/studio/signin"), new() { WaitUntil = WaitUntilState.Commit });
         await Page.FillAsync("#token", token);
         await Page.ClickAsync("#signin-form button[type=submit]");
-        await Page.WaitForURLAsync(u => !u.Contains("/studio/signin"), new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await Page.WaitForURLAsync(u => !u.Contains("/studio/signin"), new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException e)
+        {
+            // What the page showed when sign-in did not lead anywhere: the only clue a CI log can carry.
+            await ScreenshotAsync("signin-timeout-" + Guid.NewGuid().ToString("N")[..8]);
+            var shown = await Page.EvaluateAsync<string>(@"() => [location.href,
+                'error: ' + (document.getElementById('page-error')?.innerText || '(none)'),
+                'button disabled: ' + document.getElementById('signin-button')?.disabled,
+                'token length: ' + (document.getElementById('token')?.value.length ?? -1)].join(' | ')");
+            throw new TimeoutException($"sign-in did not leave the sign-in page: {shown}", e);
+        }
         await Page.Locator("#who").Filter(new() { HasTextString = "Signed in as" }).WaitForAsync();
     }
 
