@@ -45,7 +45,11 @@ public sealed class FakeFal : IAsyncDisposable
     /// <summary>Host put in status_url etc.; a foreign host tests that our key is never sent there.</summary>
     public string? QueueUrlHost { get; set; }
     public bool EchoKeyInErrors { get; set; }
-    public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet", "fal-ai/flux-general"];
+    public List<string> KnownModels { get; } = ["fal-ai/flux-lora", "fal-ai/flux-lora/inpainting", "fal-ai/flux-lora-fast-training", "fal-ai/birefnet", "fal-ai/flux-general",
+        FaceSwapModel, ImageToVideoModel, LipSyncModel];
+    public const string FaceSwapModel = "fal-ai/face-swap";
+    public const string ImageToVideoModel = "fal-ai/kling-video/v1/standard/image-to-video";
+    public const string LipSyncModel = "fal-ai/sync-lipsync";
     public IReadOnlyDictionary<string, Job> Jobs => _jobs;
     /// <summary>Bytes PUT to storage, by file name.</summary>
     public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
@@ -151,7 +155,7 @@ public sealed class FakeFal : IAsyncDisposable
                 await Json(context, code, body);
                 return;
             }
-            await Json(context, 200, (ResultOverride ?? (job.ReplyFile is { } reply ? ReplyResult(reply) : ResultFor(job.Model))).Replace("{files}", FilesBase));
+            await Json(context, 200, (ResultOverride ?? (job.ReplyFile is { } reply ? ReplyResult(job.Model, reply) : ResultFor(job.Model))).Replace("{files}", FilesBase));
         }
     }
 
@@ -162,8 +166,21 @@ public sealed class FakeFal : IAsyncDisposable
     /// </summary>
     static string? InvalidInput(string model, JsonNode body)
     {
-        if (model != "fal-ai/flux-general" || body["controlnet_unions"] is not JsonArray unions) return null;
         string Error(string loc, string msg) => $$"""{"detail": [{"loc": ["body", {{loc}}], "msg": "{{msg}}", "type": "value_error"}]}""";
+        // Required fields of the swap and video models (their llms.txt schemas on fal.ai, read 2026-12-06).
+        string[] required = model switch
+        {
+            FaceSwapModel => ["base_image_url", "swap_image_url"],
+            ImageToVideoModel => ["prompt", "image_url"],
+            LipSyncModel => ["video_url", "audio_url"],
+            _ => [],
+        };
+        if (required.FirstOrDefault(f => body[f]?.GetValue<string>() is not { Length: > 0 }) is { } missing) return Error($"\"{missing}\"", "field required");
+        if (model == ImageToVideoModel && body["duration"]?.GetValue<string>() is { } duration && duration is not ("5" or "10"))
+            return Error("\"duration\"", "value is not a valid enumeration member; permitted: '5', '10'");
+        if (model == LipSyncModel && body["sync_mode"]?.GetValue<string>() is { } syncMode && syncMode is not ("cut_off" or "loop" or "bounce" or "silence" or "remap"))
+            return Error("\"sync_mode\"", "value is not a valid enumeration member");
+        if (model != "fal-ai/flux-general" || body["controlnet_unions"] is not JsonArray unions) return null;
         for (int u = 0; u < unions.Count; u++)
         {
             if (unions[u]?["path"]?.GetValue<string>() is not { Length: > 0 }) return Error($"\"controlnet_unions\", {u}, \"path\"", "field required");
@@ -243,14 +260,26 @@ public sealed class FakeFal : IAsyncDisposable
         {
             var bytes = ReplyChooser?.Invoke(model, input);
             if (bytes is null && !ImageReplies.TryDequeue(out bytes)) return null;
-            var name = $"reply-{id}" + (FakeReply.MimeType(bytes) == "image/jpeg" ? ".jpg" : ".png");
+            var name = $"reply-{id}" + FakeReply.Extension(bytes);
             Files.Put(name, bytes, FakeReply.MimeType(bytes));
             return name;
         }
     }
 
-    string ReplyResult(string file)
+    /// <summary>
+    /// The model's output JSON around the reply file: video models answer {"video": File} (url, content_type, file_name,
+    /// file_size), fal-ai/face-swap {"image": Image}, the FLUX models {"images": [Image], ...}.
+    /// </summary>
+    string ReplyResult(string model, string file)
     {
+        var bytes = File(file);
+        if (model is ImageToVideoModel or LipSyncModel)
+            return new JsonObject { ["video"] = new JsonObject { ["url"] = "{files}/" + file, ["content_type"] = FakeReply.MimeType(bytes), ["file_name"] = file, ["file_size"] = bytes.Length } }.ToJsonString();
+        if (model == FaceSwapModel)
+        {
+            var swapped = Likeness.Imaging.Codecs.ImageCodec.Identify(bytes);
+            return new JsonObject { ["image"] = new JsonObject { ["url"] = "{files}/" + file, ["width"] = swapped.Width, ["height"] = swapped.Height, ["content_type"] = FakeReply.MimeType(bytes) } }.ToJsonString();
+        }
         var info = Likeness.Imaging.Codecs.ImageCodec.Identify(File(file));
         return $$"""{"images": [{"url": "{files}/{{file}}", "width": {{info.Width}}, "height": {{info.Height}}, "content_type": "{{(file.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "image/png")}}"}], "seed": 7, "has_nsfw_concepts": [false], "prompt": "p"}""";
     }

@@ -63,7 +63,7 @@ public sealed class Live : IDisposable
 
     public static GenerationContext Context() => new(User, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5));
 
-    public static ImageInput Sample() => ImageInput.FromBytes(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "samples", "astronaut.png")));
+    public static MediaInput Sample() => MediaInput.FromBytes(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "samples", "astronaut.png")));
 
     public void Dispose()
     {

@@ -89,7 +89,7 @@ public sealed class FalProtocolTests : IAsyncLifetime
         await _h.Service().RunAsync(new GenerationRequest
         {
             Operation = GenerationOperation.Inpaint, Prompt = "red scarf",
-            Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
+            Image = MediaInput.FromBytes(png), Mask = MediaInput.FromBytes(png),
         }, _h.Context(), CancellationToken.None);
         var submit = _fal.Server.Requests.Single(r => r.Method == "POST" && r.Path.StartsWith("/fal-ai/"));
         Assert.Equal("/fal-ai/flux-lora/inpainting", submit.Path);
@@ -105,7 +105,7 @@ public sealed class FalProtocolTests : IAsyncLifetime
         var png = TestFiles.Png(8, 8, 10, 20, 30);
         await _h.Service().RunAsync(new GenerationRequest
         {
-            Operation = GenerationOperation.RemoveBackground, Image = ImageInput.FromBytes(png),
+            Operation = GenerationOperation.RemoveBackground, Image = MediaInput.FromBytes(png),
         }, _h.Context(), CancellationToken.None);
         var initiate = Assert.Single(_fal.Server.Requests, r => r.Path == "/storage/upload/initiate");
         Assert.Equal($"Key {FakeFal.Key}", initiate.Header("authorization"));
@@ -138,7 +138,7 @@ public sealed class FalProtocolTests : IAsyncLifetime
         _h.AddFal(_fal);
         var result = await _h.Service().RunAsync(new GenerationRequest
         {
-            Operation = GenerationOperation.RemoveBackground, Image = ImageInput.FromUrl("https://cdn.example/me.png"),
+            Operation = GenerationOperation.RemoveBackground, Image = MediaInput.FromUrl("https://cdn.example/me.png"),
         }, _h.Context(), CancellationToken.None);
         Assert.Equal((32, 32), (result.Images[0].Width, result.Images[0].Height));
         Assert.Equal("https://cdn.example/me.png", (string)JsonNode.Parse(_fal.Server.Requests.First(r => r.Method == "POST").Body)!["image_url"]!);

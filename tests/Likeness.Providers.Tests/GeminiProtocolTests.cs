@@ -18,7 +18,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     {
         Operation = GenerationOperation.TextToImage,
         Prompt = "the same woman walking on a beach",
-        ReferenceImages = [ImageInput.FromBytes(Ref1), ImageInput.FromBytes(Ref2)],
+        ReferenceImages = [MediaInput.FromBytes(Ref1), MediaInput.FromBytes(Ref2)],
     };
 
     Task<GenerationResult> Run(GenerationRequest request) => _h.Service().RunAsync(request, _h.Context(), CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
         await Run(new GenerationRequest
         {
             Operation = GenerationOperation.ImageEdit, Prompt = "put her in the cafe scene",
-            Image = ImageInput.FromBytes(Scene), ReferenceImages = [ImageInput.FromBytes(Ref1)],
+            Image = MediaInput.FromBytes(Scene), ReferenceImages = [MediaInput.FromBytes(Ref1)],
         });
         var parts = Parts(Assert.Single(_gemini.Server.Requests));
         Assert.Equal(Convert.ToBase64String(Scene), (string)parts[0]["inlineData"]!["data"]!);
@@ -71,7 +71,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     {
         _h.AddGemini(_gemini);
         _gemini.Mode = FakeGemini.Answer.Text;
-        var result = await Run(new GenerationRequest { Operation = GenerationOperation.DescribeImage, Image = ImageInput.FromBytes(Scene) });
+        var result = await Run(new GenerationRequest { Operation = GenerationOperation.DescribeImage, Image = MediaInput.FromBytes(Scene) });
         Assert.Equal("A woman in her thirties with short red hair and green eyes.", result.Text);
         Assert.Equal("/v1beta/models/gemini-3.5-flash:generateContent", _gemini.Server.Requests[0].Path);
         Assert.Empty(result.Images);
@@ -125,7 +125,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
         await Run(new GenerationRequest
         {
             Operation = GenerationOperation.ImageEdit, Prompt = "night", Width = 1024, Height = 1024,
-            Image = ImageInput.FromBytes(TestFiles.Png(1920, 1080)),
+            Image = MediaInput.FromBytes(TestFiles.Png(1920, 1080)),
         });
         var config = JsonNode.Parse(Assert.Single(_gemini.Server.Requests).Body)!["generationConfig"]!["imageConfig"]!;
         Assert.Equal(("16:9", "2K"), ((string)config["aspectRatio"]!, (string)config["imageSize"]!));
@@ -237,7 +237,7 @@ public sealed class GeminiProtocolTests : IAsyncLifetime
     public async Task Url_references_are_refused_before_calling()
     {
         _h.AddGemini(_gemini);
-        var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Character with { ReferenceImages = [ImageInput.FromUrl("https://x.example/a.png")] }));
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(Character with { ReferenceImages = [MediaInput.FromUrl("https://x.example/a.png")] }));
         Assert.Contains("needs the images' bytes", ex.Message);
         Assert.Empty(_gemini.Server.Requests);
     }

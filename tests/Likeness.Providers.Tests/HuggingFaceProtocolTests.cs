@@ -91,7 +91,7 @@ public sealed class HuggingFaceProtocolTests : IAsyncLifetime
     {
         _h.AddHuggingFace(_hf);
         var png = TestFiles.Png(5, 5);
-        var result = await Run(new GenerationRequest { Operation = GenerationOperation.DescribeImage, Image = ImageInput.FromBytes(png) });
+        var result = await Run(new GenerationRequest { Operation = GenerationOperation.DescribeImage, Image = MediaInput.FromBytes(png) });
         Assert.Equal("a man with a beard wearing a blue jacket", result.Text);
         var request = Assert.Single(_hf.Inference);
         Assert.Equal("/v1/chat/completions", request.Path);

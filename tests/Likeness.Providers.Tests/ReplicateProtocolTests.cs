@@ -135,7 +135,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         var result = await Run(new GenerationRequest
         {
             Operation = GenerationOperation.Inpaint, Prompt = "red scarf", Steps = 30, GuidanceScale = 3,
-            Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
+            Image = MediaInput.FromBytes(png), Mask = MediaInput.FromBytes(png),
         });
         var input = JsonNode.Parse(_rep.Server.Requests.First(r => r.Method == "POST").Body)!["input"]!.AsObject();
         Assert.Equal((30, 3.0), ((int)input["steps"]!, (double)input["guidance"]!));
@@ -151,7 +151,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ProviderException>(() => Run(new GenerationRequest
         {
             Operation = GenerationOperation.Inpaint, Prompt = "red scarf", GuidanceScale = 30,
-            Image = ImageInput.FromBytes(png), Mask = ImageInput.FromBytes(png),
+            Image = MediaInput.FromBytes(png), Mask = MediaInput.FromBytes(png),
         }));
         Assert.Contains("'guidance' accepts 2 to 5, not 30", ex.Message);
     }
@@ -161,7 +161,7 @@ public sealed class ReplicateProtocolTests : IAsyncLifetime
     {
         _h.AddReplicate(_rep);
         _rep.FinishWithinWait = true;
-        var edit = new GenerationRequest { Operation = GenerationOperation.ImageEdit, Prompt = "make it night", Image = ImageInput.FromUrl("https://cdn.example/a.png") };
+        var edit = new GenerationRequest { Operation = GenerationOperation.ImageEdit, Prompt = "make it night", Image = MediaInput.FromUrl("https://cdn.example/a.png") };
         Assert.Single((await Run(edit)).Images);
         Assert.Single((await Run(edit)).Images);
         Assert.Single(_rep.Server.Requests, r => r.Path == "/v1/models/black-forest-labs/flux-kontext-pro");

@@ -134,13 +134,13 @@ public sealed class ServicePolicyTests : IAsyncLifetime
         _h.AddFal(_fal);
         _h.AddHuggingFace(_hf);
         var ex = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(
-            new GenerationRequest { Operation = GenerationOperation.ImageEdit, Prompt = "in a hat", Image = ImageInput.FromUrl("https://x/scene.png") },
+            new GenerationRequest { Operation = GenerationOperation.ImageEdit, Prompt = "in a hat", Image = MediaInput.FromUrl("https://x/scene.png") },
             _h.Context(), CancellationToken.None));
         Assert.Equal(FailureKind.Unsupported, ex.Kind);
         Assert.Contains("No provider offers ImageEdit", ex.Message);
 
         var refs = await Assert.ThrowsAsync<ProviderException>(() => _h.Service().RunAsync(
-            Prompt with { ReferenceImages = [ImageInput.FromBytes(TestFiles.Png(2, 2))] }, _h.Context(), CancellationToken.None));
+            Prompt with { ReferenceImages = [MediaInput.FromBytes(TestFiles.Png(2, 2))] }, _h.Context(), CancellationToken.None));
         Assert.Contains("No configured provider can do TextToImage", refs.Message);
         Assert.Contains("fal.ai flux-lora does not take reference images", refs.Message);
     }

@@ -15,4 +15,10 @@ public enum GenerationOperation
     RemoveBackground,
     /// <summary>Generation conditioned on a pose/ControlNet image.</summary>
     PoseControl,
+    /// <summary>A learned face swap: the face of the first reference image onto the face in <see cref="GenerationRequest.Image"/>.</summary>
+    FaceSwap,
+    /// <summary>Animate <see cref="GenerationRequest.Image"/> as its first frame, following the prompt; video out.</summary>
+    ImageToVideo,
+    /// <summary>Re-time the mouth in <see cref="GenerationRequest.Video"/> to <see cref="GenerationRequest.Audio"/>; video out.</summary>
+    LipSync,
 }

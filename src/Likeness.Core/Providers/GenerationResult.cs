@@ -13,6 +13,8 @@ public sealed record GenerationResult
     public string? ProviderRequestId { get; init; }
     /// <summary>Images (generation, edit, inpaint, background removal, pose).</summary>
     public IReadOnlyList<StoredOutput> Images { get; init; } = [];
+    /// <summary>Videos (image-to-video, lip-sync), checked to be MP4/MOV or WebM.</summary>
+    public IReadOnlyList<StoredOutput> Videos { get; init; } = [];
     /// <summary>Image description text.</summary>
     public string? Text { get; init; }
     /// <summary>The trained LoRA weights (stored copy) and the provider URL it came from.</summary>

@@ -38,13 +38,13 @@ public static class GenerativeProviders
            && (model is null || models.Contains(model, StringComparer.Ordinal));
 }
 
-public enum OutputRole { Image, LoraWeights }
+public enum OutputRole { Image, LoraWeights, Video }
 
 /// <summary>A raw provider output: inline bytes (Gemini, HF) or a URL that must be fetched now (fal, Replicate).</summary>
 public sealed record ProviderOutput(OutputRole Role, string? Url = null, byte[]? Bytes = null, string? ContentType = null);
 
-/// <summary>What a call consumed, in every unit a price table may charge by.</summary>
-public sealed record ProviderUsage(int Images = 0, double Megapixels = 0, double Seconds = 0, int Runs = 1);
+/// <summary>What a call consumed, in every unit a price table may charge by (Seconds = compute time, VideoSeconds = video produced).</summary>
+public sealed record ProviderUsage(int Images = 0, double Megapixels = 0, double Seconds = 0, int Runs = 1, double VideoSeconds = 0);
 
 public sealed record ProviderOutcome
 {

@@ -72,7 +72,7 @@ public sealed record GenerateInput(
     }
 
     /// <summary>The provider request; <paramref name="image"/> turns an asset id into its bytes (placeholders at validation time).</summary>
-    public GenerationRequest ToRequest(Func<Guid, ImageInput> image, string? trainingZip) => new()
+    public GenerationRequest ToRequest(Func<Guid, MediaInput> image, string? trainingZip) => new()
     {
         Operation = Op,
         Prompt = Prompt,

@@ -46,7 +46,7 @@ public sealed class GenerateKind(IEnumerable<IGenerativeProvider> providers, IOp
             return $"`deadlineSeconds` must be 10..{options.Value.MaxDeadline.TotalSeconds:0}.";
         if (await AssetProblemAsync(parsed, owner, ct) is { } assetProblem) return assetProblem;
 
-        var placeholder = ImageInput.FromBytes([1]);
+        var placeholder = MediaInput.FromBytes([1]);
         var request = parsed.ToRequest(_ => placeholder, parsed.TrainingZipUrl ?? (parsed.TrainingAssetIds is { Count: > 0 } ? "data:" : null));
         if (GenerationRequestValidator.Problem(request) is { } problem) return $"{problem} (`width`/`height` 64..4096, `imageCount` 1..8).";
         return RouteProblem(request, parsed);

@@ -72,11 +72,11 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
 
     async Task<GenerationRequest> BuildRequestAsync(GenerateInput input, IJobArtifacts artifacts, CancellationToken ct)
     {
-        var images = new Dictionary<Guid, ImageInput>();
+        var images = new Dictionary<Guid, MediaInput>();
         foreach (var (_, id, _) in input.AssetReferences().DistinctBy(r => r.Id))
         {
             var asset = await artifacts.FindAssetAsync(id, ct) ?? throw new PermanentJobException($"Asset {id} does not exist any more for this user.");
-            images[id] = ImageInput.FromBytes(await ReadAsync(artifacts, id, ct), asset.MediaType);
+            images[id] = MediaInput.FromBytes(await ReadAsync(artifacts, id, ct), asset.MediaType);
         }
         var zip = input.TrainingZipUrl;
         if (input.TrainingAssetIds is { Count: > 0 } photos)
@@ -104,7 +104,7 @@ public sealed partial class GenerateStep(IGenerationService generation, IOutputS
     }
 
     /// <summary>Training photos as one zip, sent inline: the provider cannot reach this server's blob store.</summary>
-    static async Task<byte[]> ZipAsync(List<Guid> photos, IJobArtifacts artifacts, Dictionary<Guid, ImageInput> images, CancellationToken ct)
+    static async Task<byte[]> ZipAsync(List<Guid> photos, IJobArtifacts artifacts, Dictionary<Guid, MediaInput> images, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))

@@ -85,14 +85,14 @@ public sealed class ProviderSceneRender(VisionEngine engine, GatedJobGeneration 
         var what = Describe(scene, "The person in this scene, photorealistic, natural light, face clearly visible.");
         return lora?.SourceUrl is { } url
             ? new() { Operation = GenerationOperation.TextToImage, Prompt = Trigger(lora) + what, Loras = [new LoraWeight(url, Likeness.Pipelines.Lora.IdentityPanel.LoraScale)], Width = Even(sized.Width), Height = Even(sized.Height) }
-            : new() { Operation = GenerationOperation.ImageEdit, Image = ImageInput.FromBytes(background.Bytes, MimeOf(background.Bytes)),
+            : new() { Operation = GenerationOperation.ImageEdit, Image = MediaInput.FromBytes(background.Bytes, MimeOf(background.Bytes)),
                 Prompt = "Place the person from the reference photos into this scene, their face exactly as in the references. " + what };
     }
 
     static string Trigger(IdentityLora? lora) => lora is null ? "" : $"A photo of {lora.TriggerWord}. ";
     static int Even(int v) => Math.Clamp(v / 16 * 16, 256, 2048);
     static string MimeOf(byte[] bytes) => bytes is [0xFF, 0xD8, ..] ? "image/jpeg" : "image/png";
-    static ImageInput Png(RgbaImage image) => ImageInput.FromBytes(ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
+    static MediaInput Png(RgbaImage image) => MediaInput.FromBytes(ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
 
     /// <summary>White where the provider repaints: the person and a margin around them, so edges and shadow are redrawn too.</summary>
     static RgbaImage Dilated(FloatPlane mask)

@@ -28,11 +28,11 @@ public sealed class CinematicChainTests(ITestOutputHelper output) : IAsyncLifeti
         _harness.Dispose();
     }
 
-    async Task<(CinematicChain Chain, Likeness.Vision.Identity.IdentityTemplate Template, IReadOnlyList<ImageInput> References)> SetUpAsync()
+    async Task<(CinematicChain Chain, Likeness.Vision.Identity.IdentityTemplate Template, IReadOnlyList<MediaInput> References)> SetUpAsync()
     {
         var engine = Engine.Require();
         var template = await GatePhotos.TemplateAsync(engine, GatePhotos.LeoTemplate);
-        var references = GatePhotos.LeoTemplate.Select(p => ImageInput.FromBytes(GatePhotos.Raw(p), "image/jpeg")).ToList();
+        var references = GatePhotos.LeoTemplate.Select(p => MediaInput.FromBytes(GatePhotos.Raw(p), "image/jpeg")).ToList();
         var service = _harness.Service();
         var chain = new CinematicChain(new GatedGenerator(service, _harness.Store, new GenerationGate(engine), time: _harness.Clock), service);
         return (chain, template, references);

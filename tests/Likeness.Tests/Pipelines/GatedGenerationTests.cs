@@ -36,7 +36,7 @@ public sealed class GatedGenerationTests(ITestOutputHelper output) : IAsyncLifet
         return (new GatedGenerator(_harness.Service(), _harness.Store, gate, new GatedGenerationOptions { MaxAttempts = attempts }, _harness.Clock), gate);
     }
 
-    static IReadOnlyList<ImageInput> References(params string[] photos) => photos.Select(p => ImageInput.FromBytes(GatePhotos.Raw(p), "image/jpeg")).ToList();
+    static IReadOnlyList<MediaInput> References(params string[] photos) => photos.Select(p => MediaInput.FromBytes(GatePhotos.Raw(p), "image/jpeg")).ToList();
 
     static GatedRequest ThreeQuarterLeft(Likeness.Vision.Identity.IdentityTemplate template, int referenceCount = 3) => new("the three-quarter-left view",
         new GenerationRequest { Operation = GenerationOperation.TextToImage, Prompt = "A headshot of the person in the reference photos." },

@@ -163,7 +163,7 @@ public sealed class PoseGenerationTests(ITestOutputHelper output) : IAsyncLifeti
         {
             Operation = GenerationOperation.PoseControl,
             Prompt = "p",
-            ControlImage = ImageInput.FromUrl(""),
+            ControlImage = MediaInput.FromUrl(""),
             Route = "fal:fal-ai/flux-general",
         };
         var e = await Assert.ThrowsAsync<ProviderException>(() => _harness.Service().RunAsync(request, _harness.Context(), default));

@@ -42,7 +42,7 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
         "Recreate this scene as a photorealistic cinematic movie still of the person in the reference photos, their face exactly as in the references: " +
         description.Trim() + " Waist-up, the face about one fifth of the image width, the person alone, no text, no watermark.";
 
-    public async Task<IReadOnlyList<CinematicStep>> RunAsync(IReadOnlyList<ImageInput> references, IdentityTemplate identity, GenerationContext context,
+    public async Task<IReadOnlyList<CinematicStep>> RunAsync(IReadOnlyList<MediaInput> references, IdentityTemplate identity, GenerationContext context,
         IProgress<CinematicProgress>? progress = null, CancellationToken ct = default)
     {
         var steps = new List<CinematicStep>();
@@ -71,7 +71,7 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
     }
 
     /// <summary>Step 1: the movie still.</summary>
-    public async Task<CinematicStep> StillAsync(IReadOnlyList<ImageInput> references, IdentityTemplate identity, GenerationContext context,
+    public async Task<CinematicStep> StillAsync(IReadOnlyList<MediaInput> references, IdentityTemplate identity, GenerationContext context,
         IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
     {
         var outcome = await generator.RunAsync(new GatedRequest("step 1 (cinematic still)",
@@ -80,7 +80,7 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
     }
 
     /// <summary>Step 2: the portrait matched to the still (yaw within the gate's tolerance of <paramref name="stillYaw"/>).</summary>
-    public async Task<CinematicStep> PortraitAsync(RgbaImage still, float stillYaw, IReadOnlyList<ImageInput> references, IdentityTemplate identity,
+    public async Task<CinematicStep> PortraitAsync(RgbaImage still, float stillYaw, IReadOnlyList<MediaInput> references, IdentityTemplate identity,
         GenerationContext context, IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
     {
         var outcome = await generator.RunAsync(new GatedRequest("step 2 (matched portrait)",
@@ -100,7 +100,7 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
     }
 
     /// <summary>Step 3b: the still recreated from the description and the references.</summary>
-    public async Task<CinematicStep> FinalAsync(string description, IReadOnlyList<ImageInput> references, IdentityTemplate identity, GenerationContext context,
+    public async Task<CinematicStep> FinalAsync(string description, IReadOnlyList<MediaInput> references, IdentityTemplate identity, GenerationContext context,
         IProgress<GatedProgress>? progress = null, CancellationToken ct = default)
     {
         var outcome = await generator.RunAsync(new GatedRequest("step 3 (recreated still)",
@@ -111,7 +111,7 @@ public sealed class CinematicChain(GatedGenerator generator, IGenerationService 
     GenerationRequest Request(GenerationOperation operation, string prompt) =>
         new() { Operation = operation, Prompt = prompt, Route = route, Width = 1536, Height = 1024 };
 
-    static ImageInput Png(RgbaImage image) => ImageInput.FromBytes(ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
+    static MediaInput Png(RgbaImage image) => MediaInput.FromBytes(ImageCodec.Encode(image, ImageFormat.Png, new EncodeOptions { FastPngCompression = true }));
 }
 
 /// <summary>A step of the chain failed after its attempts; the steps done before it are kept.</summary>

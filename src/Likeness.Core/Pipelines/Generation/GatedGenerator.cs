@@ -22,7 +22,7 @@ public delegate Task<(GateVerdict Verdict, RgbaImage? Deliverable)> OutputJudge(
 public sealed record GatedRequest(string What, GenerationRequest Request, GateExpectation Expectation, IdentityTemplate Identity)
 {
     /// <summary>All reference photos, best first; the request's own <see cref="GenerationRequest.ReferenceImages"/> are replaced by a prefix of these.</summary>
-    public IReadOnlyList<ImageInput> References { get; init; } = [];
+    public IReadOnlyList<MediaInput> References { get; init; } = [];
     /// <summary>Replaces the plain gate (e.g. normalise to the view frame, then gate the result).</summary>
     public OutputJudge? Judge { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed record PoseJob(PoseTemplate Pose, string Prompt, bool Mirror = fal
 }
 
 /// <summary>What the person's likeness travels with: reference photos (for routes that take them) and/or an identity LoRA.</summary>
-public sealed record PoseIdentity(IdentityTemplate Template, IReadOnlyList<ImageInput> References, LoraWeight? Lora, string? TriggerWord = null);
+public sealed record PoseIdentity(IdentityTemplate Template, IReadOnlyList<MediaInput> References, LoraWeight? Lora, string? TriggerWord = null);
 
 /// <summary>One pose's outcome: the gated image, or every failed attempt.</summary>
 public sealed record PoseResult(PoseTemplate Pose, RgbaImage? Image, IReadOnlyList<GenerationAttempt> Attempts, string? Failure)
@@ -48,7 +48,7 @@ public sealed class PoseGeneration(GatedGenerator generator)
         {
             Operation = GenerationOperation.PoseControl,
             Prompt = Prompt(job.Prompt, identity.TriggerWord),
-            ControlImage = ImageInput.FromBytes(control),
+            ControlImage = MediaInput.FromBytes(control),
             Width = w,
             Height = h,
             Loras = identity.Lora is { } lora ? [lora] : [],

@@ -38,8 +38,8 @@ public sealed class ProviderCropExtender(VisionEngine engine, GatedGenerator gen
             Operation = GenerationOperation.ImageEdit,
             Prompt = Prompt,
             Route = route,
-            Image = ImageInput.FromBytes(ImageCodec.Encode(canvas, ImageFormat.Png, new EncodeOptions { FastPngCompression = true })),
-            ReferenceImages = [ImageInput.FromBytes(ImageCodec.Encode(closeCrop, ImageFormat.Jpeg, new EncodeOptions { Quality = 92 }), "image/jpeg")],
+            Image = MediaInput.FromBytes(ImageCodec.Encode(canvas, ImageFormat.Png, new EncodeOptions { FastPngCompression = true })),
+            ReferenceImages = [MediaInput.FromBytes(ImageCodec.Encode(closeCrop, ImageFormat.Jpeg, new EncodeOptions { Quality = 92 }), "image/jpeg")],
             Width = canvas.Width,
             Height = canvas.Height,
         };

@@ -7,7 +7,7 @@ using Likeness.Vision.Identity;
 namespace Likeness.Pipelines.Generation;
 
 /// <summary>The user's photos as a generation needs them: the identity template the gate compares with, and the references sent.</summary>
-public sealed record ReferenceSet(IdentityTemplate Template, IReadOnlyList<ImageInput> References, IReadOnlyList<string> Skipped)
+public sealed record ReferenceSet(IdentityTemplate Template, IReadOnlyList<MediaInput> References, IReadOnlyList<string> Skipped)
 {
     /// <summary>Longest side of a reference sent to a provider: enough for likeness, small enough for inline requests.</summary>
     public const int ReferenceSide = 1024;
@@ -46,10 +46,10 @@ public sealed record ReferenceSet(IdentityTemplate Template, IReadOnlyList<Image
     }
 
     /// <summary>A photo as a reference: at most <see cref="ReferenceSide"/> px on the long side, JPEG.</summary>
-    public static ImageInput Encode(RgbaImage image)
+    public static MediaInput Encode(RgbaImage image)
     {
         double scale = (double)ReferenceSide / Math.Max(image.Width, image.Height);
         var sized = scale >= 1 ? image : image.Resize((int)Math.Round(image.Width * scale), (int)Math.Round(image.Height * scale), ResizeMethod.Area);
-        return ImageInput.FromBytes(ImageCodec.Encode(sized, ImageFormat.Jpeg, new EncodeOptions { Quality = 90 }), "image/jpeg");
+        return MediaInput.FromBytes(ImageCodec.Encode(sized, ImageFormat.Jpeg, new EncodeOptions { Quality = 90 }), "image/jpeg");
     }
 }

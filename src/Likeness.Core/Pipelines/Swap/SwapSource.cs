@@ -14,7 +14,10 @@ namespace Likeness.Pipelines.Swap;
 public sealed class SwapSource
 {
     public required string Name { get; init; }
+    /// <summary>The chosen photo's texture: alpha marks what may be warped (hair, collars and grazing sides faded out).</summary>
     public required RgbaImage Image { get; init; }
+    /// <summary>The chosen photo as it was (what a provider's learned swap is given).</summary>
+    public required RgbaImage Photo { get; init; }
     public required FaceLandmarks Mesh { get; init; }
     public required HeadPose Pose { get; init; }
     public required IdentityTemplate Identity { get; init; }
@@ -51,7 +54,7 @@ public sealed class SwapSource
         MarkGrazing(texture, best.Mesh, triangles);
         return new SwapSource
         {
-            Name = best.Name, Image = texture, Mesh = best.Mesh, Pose = best.Pose, PhotosUsed = candidates.Count,
+            Name = best.Name, Image = texture, Photo = best.Image, Mesh = best.Mesh, Pose = best.Pose, PhotosUsed = candidates.Count,
             Identity = IdentityTemplate.FromEmbeddings(candidates.Select(c => c.Embedding)),
             Triangles = triangles,
         };

@@ -45,8 +45,8 @@ public sealed class ThemeApplication(VisionEngine engine, GatedGenerator generat
         {
             Operation = GenerationOperation.Inpaint,
             Prompt = Prompt(theme),
-            Image = ImageInput.FromBytes(ImageCodec.Encode(photo, ImageFormat.Png)),
-            Mask = ImageInput.FromBytes(ImageCodec.Encode(maskImage, ImageFormat.Png)),
+            Image = MediaInput.FromBytes(ImageCodec.Encode(photo, ImageFormat.Png)),
+            Mask = MediaInput.FromBytes(ImageCodec.Encode(maskImage, ImageFormat.Png)),
             Width = photo.Width,
             Height = photo.Height,
             Route = route,

@@ -73,7 +73,7 @@ public sealed class ViewGeneration(GatedGenerator generator, GenerationGate gate
     }
 
     /// <summary>The photos as references: front first, then by sharpness.</summary>
-    static IReadOnlyList<ImageInput> References(IReadOnlyList<(ViewCandidate C, RgbaImage Image)> photos) => photos
+    static IReadOnlyList<MediaInput> References(IReadOnlyList<(ViewCandidate C, RgbaImage Image)> photos) => photos
         .OrderBy(p => Math.Abs(p.C.Pose.Yaw) >= FaceViews.FrontMaxYaw)
         .ThenByDescending(p => p.C.Sharpness)
         .Select(p => ReferenceSet.Encode(p.Image))

@@ -1,6 +1,7 @@
 namespace Likeness.Providers.Costs;
 
-public enum PriceUnit { Image, Megapixel, Second, Run }
+/// <summary>Second = compute time the provider bills; VideoSecond = seconds of video produced.</summary>
+public enum PriceUnit { Image, Megapixel, Second, Run, VideoSecond }
 
 /// <summary>A price for one provider model: USD per unit; seconds-priced models also carry an estimate for budgeting.</summary>
 public sealed class PriceEntry
@@ -25,6 +26,11 @@ public sealed class PriceTableOptions
             ["fal-ai/flux-lora/inpainting"] = new() { UsdPerUnit = 0.035m, Unit = PriceUnit.Megapixel },
             ["fal-ai/flux-lora-fast-training"] = new() { UsdPerUnit = 2.00m, Unit = PriceUnit.Run },
             ["fal-ai/birefnet"] = new() { UsdPerUnit = 0.0m, Unit = PriceUnit.Image },
+            ["fal-ai/face-swap"] = new() { UsdPerUnit = 0.02m, Unit = PriceUnit.Image },
+            // fal.ai/models/fal-ai/kling-video/v1/standard/image-to-video: $0.045 per second of video.
+            ["fal-ai/kling-video/v1/standard/image-to-video"] = new() { UsdPerUnit = 0.045m, Unit = PriceUnit.VideoSecond, EstimatedSeconds = 5 },
+            // fal.ai/models/fal-ai/sync-lipsync: $0.7 per minute of video.
+            ["fal-ai/sync-lipsync"] = new() { UsdPerUnit = 0.7m / 60, Unit = PriceUnit.VideoSecond, EstimatedSeconds = 10 },
         },
         ["gemini"] = new(StringComparer.Ordinal)
         {
@@ -60,6 +66,7 @@ public sealed class PriceTable
         PriceUnit.Image => request.Operation == GenerationOperation.TrainLora || request.Operation == GenerationOperation.DescribeImage ? 1 : request.ImageCount,
         PriceUnit.Megapixel => Math.Ceiling(request.Width * (double)request.Height / 1_000_000) * request.ImageCount,
         PriceUnit.Second => price.EstimatedSeconds,
+        PriceUnit.VideoSecond => request.DurationSeconds ?? price.EstimatedSeconds,
         _ => 1,
     };
 
@@ -69,6 +76,7 @@ public sealed class PriceTable
         PriceUnit.Image => usage.Images,
         PriceUnit.Megapixel => usage.Megapixels > 0 ? Math.Ceiling(usage.Megapixels) : EstimateUnits(price, request),
         PriceUnit.Second => usage.Seconds,
+        PriceUnit.VideoSecond => usage.VideoSeconds > 0 ? usage.VideoSeconds : EstimateUnits(price, request),
         _ => usage.Runs,
     };
 

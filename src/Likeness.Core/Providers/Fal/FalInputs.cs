@@ -22,6 +22,20 @@ static class FalInputs
             ["image_url"] = r.Image!.ToUrlOrDataUri(),
             ["output_format"] = "png",
         },
+        // fal-ai/face-swap: base_image_url = the image whose face is replaced, swap_image_url = the face to put there.
+        GenerationOperation.FaceSwap => new JsonObject
+        {
+            ["base_image_url"] = r.Image!.ToUrlOrDataUri(),
+            ["swap_image_url"] = r.ReferenceImages[0].ToUrlOrDataUri(),
+        },
+        GenerationOperation.ImageToVideo => ImageToVideo(r),
+        // fal-ai/sync-lipsync (sync.so): cut_off ends the video with the shorter of the two inputs.
+        GenerationOperation.LipSync => new JsonObject
+        {
+            ["video_url"] = r.Video!.ToUrlOrDataUri(),
+            ["audio_url"] = r.Audio!.ToUrlOrDataUri(),
+            ["sync_mode"] = "cut_off",
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(r), r.Operation, "not a fal operation"),
     };
 
@@ -41,6 +55,17 @@ static class FalInputs
         if (r.Seed is { } seed) body["seed"] = seed;
         return body;
     }
+
+    /// <summary>fal-ai/kling-video/v1/standard/image-to-video: durations "5" or "10" seconds only (the nearer one is asked for).</summary>
+    static JsonObject ImageToVideo(GenerationRequest r) => new()
+    {
+        ["prompt"] = r.Prompt,
+        ["image_url"] = r.Image!.ToUrlOrDataUri(),
+        ["duration"] = KlingDuration(r.DurationSeconds),
+        ["negative_prompt"] = "blur, distort, and low quality, a different face, face morphing",
+    };
+
+    public static string KlingDuration(double? seconds) => seconds is > 7.5 ? "10" : "5";
 
     static JsonObject Inpaint(GenerationRequest r, FalOptions o)
     {
@@ -80,6 +105,11 @@ static class FalInputs
         "mask_url" => "the mask",
         "control_image_url" or "controlnet_unions" => "the pose control image",
         "images_data_url" => "the training images zip",
+        "base_image_url" => "the target image",
+        "swap_image_url" => "the face photo",
+        "video_url" => "the video",
+        "audio_url" => "the audio",
+        "duration" => "the duration",
         "trigger_word" => "the trigger word",
         "prompt" => "the prompt",
         "image_size" => "the image size",

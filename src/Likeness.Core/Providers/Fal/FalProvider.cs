@@ -23,6 +23,9 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
         [GenerationOperation.RemoveBackground] = ["fal-ai/birefnet"],
         // FLUX.1 [dev] with ControlNets and LoRAs: the OpenPose skeleton through the union ControlNet's pose mode, the identity LoRA beside it.
         [GenerationOperation.PoseControl] = ["fal-ai/flux-general"],
+        [GenerationOperation.FaceSwap] = ["fal-ai/face-swap"],
+        [GenerationOperation.ImageToVideo] = ["fal-ai/kling-video/v1/standard/image-to-video"],
+        [GenerationOperation.LipSync] = ["fal-ai/sync-lipsync"],
     };
 
     readonly WebhookInbox? _inbox;
@@ -161,6 +164,19 @@ public sealed class FalProvider : HttpProviderBase<FalOptions>
             var loraUrl = Str(result["diffusers_lora_file"]?["url"])
                 ?? throw new ProviderException(FailureKind.EmptyResponse, Name, "fal.ai finished training but returned no diffusers_lora_file.url.");
             return new ProviderOutcome { RequestId = id, Outputs = [new ProviderOutput(OutputRole.LoraWeights, loraUrl)], Usage = new ProviderUsage(Runs: 1) };
+        }
+        if (request.Operation is GenerationOperation.ImageToVideo or GenerationOperation.LipSync)
+        {
+            var videoUrl = Str(result["video"]?["url"])
+                ?? throw new ProviderException(FailureKind.EmptyResponse, Name, "fal.ai finished but returned no video.");
+            var seconds = request.Operation == GenerationOperation.ImageToVideo
+                ? double.Parse(FalInputs.KlingDuration(request.DurationSeconds), System.Globalization.CultureInfo.InvariantCulture)
+                : request.DurationSeconds ?? 0;
+            return new ProviderOutcome
+            {
+                RequestId = id, Outputs = [new ProviderOutput(OutputRole.Video, videoUrl, ContentType: Str(result["video"]?["content_type"]))],
+                Usage = new ProviderUsage(VideoSeconds: seconds),
+            };
         }
         var images = result["images"] is JsonArray array ? array.ToList() : result["image"] is { } single ? [single] : [];
         if (result["has_nsfw_concepts"] is JsonArray flags && flags.Count > 0 && flags.All(f => Bool(f) == true))

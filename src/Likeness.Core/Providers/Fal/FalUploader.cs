@@ -20,12 +20,22 @@ sealed class FalUploader(HttpClient http, ProviderRuntime runtime, FalOptions op
             Image = await UploadAsync(request.Image, call, ct).ConfigureAwait(false),
             Mask = await UploadAsync(request.Mask, call, ct).ConfigureAwait(false),
             ControlImage = await UploadAsync(request.ControlImage, call, ct).ConfigureAwait(false),
+            Video = await UploadAsync(request.Video, call, ct).ConfigureAwait(false),
+            Audio = await UploadAsync(request.Audio, call, ct).ConfigureAwait(false),
+            ReferenceImages = request.Operation == GenerationOperation.FaceSwap ? await UploadAllAsync(request.ReferenceImages, call, ct).ConfigureAwait(false) : request.ReferenceImages,
             TrainingImagesZipUrl = await UploadDataUriAsync(request.TrainingImagesZipUrl, call, ct).ConfigureAwait(false),
         };
     }
 
-    async Task<ImageInput?> UploadAsync(ImageInput? input, ProviderCall call, CancellationToken ct)
-        => input is { Url: null, Bytes: { } bytes } ? ImageInput.FromUrl(await UploadAsync(bytes, input.MimeType, call, ct).ConfigureAwait(false)) : input;
+    async Task<MediaInput?> UploadAsync(MediaInput? input, ProviderCall call, CancellationToken ct)
+        => input is { Url: null, Bytes: { } bytes } ? MediaInput.FromUrl(await UploadAsync(bytes, input.MimeType, call, ct).ConfigureAwait(false)) : input;
+
+    async Task<IReadOnlyList<MediaInput>> UploadAllAsync(IReadOnlyList<MediaInput> inputs, ProviderCall call, CancellationToken ct)
+    {
+        var uploaded = new List<MediaInput>(inputs.Count);
+        foreach (var input in inputs) uploaded.Add((await UploadAsync(input, call, ct).ConfigureAwait(false))!);
+        return uploaded;
+    }
 
     async Task<string?> UploadDataUriAsync(string? value, ProviderCall call, CancellationToken ct)
     {

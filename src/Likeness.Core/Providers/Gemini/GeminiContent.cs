@@ -39,7 +39,7 @@ static class GeminiContent
 
     static JsonObject Text(string text) => new() { ["text"] = text };
 
-    static (int Width, int Height)? SizeOf(ImageInput? image)
+    static (int Width, int Height)? SizeOf(MediaInput? image)
     {
         if (image?.Bytes is not { } bytes) return null;
         try
@@ -53,7 +53,7 @@ static class GeminiContent
         }
     }
 
-    static JsonObject Inline(ImageInput image) => new()
+    static JsonObject Inline(MediaInput image) => new()
     {
         ["inlineData"] = new JsonObject { ["mimeType"] = image.MimeType, ["data"] = Convert.ToBase64String(image.Bytes!) },
     };

@@ -118,13 +118,16 @@ public sealed class GenerationService : IGenerationService
     async Task<GenerationResult> StoreAsync(ProviderOutcome outcome, string provider, CancellationToken ct)
     {
         var images = new List<StoredOutput>();
+        var videos = new List<StoredOutput>();
         StoredOutput? lora = null;
         foreach (var output in outcome.Outputs)
         {
             var stored = await _downloader.StoreAsync(output, provider, ct).ConfigureAwait(false);
-            if (output.Role == OutputRole.LoraWeights) lora = stored; else images.Add(stored);
+            if (output.Role == OutputRole.LoraWeights) lora = stored;
+            else if (output.Role == OutputRole.Video) videos.Add(stored);
+            else images.Add(stored);
         }
-        return new GenerationResult { Provider = provider, Model = "", Images = images, LoraFile = lora, Text = outcome.Text };
+        return new GenerationResult { Provider = provider, Model = "", Images = images, Videos = videos, LoraFile = lora, Text = outcome.Text };
     }
 
     Task LedgerAsync(GenerationContext context, GenerationRequest request, Route route, PriceEntry price, CostOutcome outcome,
