@@ -14,6 +14,8 @@ public static class CommandCatalog
         yield return ServeCommand.Create();
         yield return WorkerCommand.Create();
         yield return SwapCommand.Create();
+        yield return AnimateCommand.Create();
+        yield return LipSyncCommand.Create();
         yield return UsersCommand.Create();
         yield return CompareCommand.Create();
         yield return ComposeCommand.Create();

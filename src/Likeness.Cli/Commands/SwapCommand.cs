@@ -3,6 +3,7 @@ using System.Text.Json;
 using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
 using Likeness.Pipelines;
+using Likeness.Pipelines.Generation;
 using Likeness.Pipelines.Swap;
 using Likeness.Pipelines.Swap.Video;
 using Likeness.Pipelines.Themes;
@@ -28,12 +29,21 @@ public static class SwapCommand
         var regions = new Option<string>("--regions") { Description = "For the region mask: skin, hair.", DefaultValueFactory = _ => "skin" };
         var saveMasks = new Option<string?>("--save-masks") { Description = "Also write every mask of every face to this folder (white = swapped)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var engineChoice = new Option<string>("--engine")
+        {
+            Description = "local: the geometric swap on this machine (offline). provider: a cloud provider's learned swap (fal-ai/face-swap; needs FAL_KEY), " +
+                "judged by the local likeness gate before it is written.",
+            DefaultValueFactory = _ => "local",
+        };
+        engineChoice.AcceptOnlyFromAmong("local", "provider");
         var engineOptions = new EngineCliOptions();
+        var generation = new GenerationCliOptions();
         var command = new Command("swap", "Put the source person's face onto faces in the target image (local, geometric: mesh warp, Lab colour match, multi-band blend inside FaceFusion-style masks); reports identity similarity per face.")
         {
-            source, target, output, face, all, masks, areas, regions, saveMasks, json,
+            source, target, output, face, all, masks, areas, regions, saveMasks, json, engineChoice,
         };
         engineOptions.AddTo(command);
+        generation.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -57,6 +67,11 @@ public static class SwapCommand
                 using var _ = lifetime;
                 var parser = new SkinClothesHairParser(engine.Sessions);
                 var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(), parser, ct);
+                if (parse.GetValue(engineChoice) == "provider")
+                {
+                    if (isVideo) throw new ArgumentException("--engine provider swaps faces in images; a video is swapped frame by frame by the local engine (leave out --engine).");
+                    return await ProviderSwapAsync(parse, generation, engine, swapSource, EncodedImage.FromFile(targetPath).Decode(), options, parse.GetValue(output)!, parse.GetValue(json), ct);
+                }
                 var swapper = new FaceSwapper(engine, parser);
                 if (isVideo)
                 {
@@ -80,7 +95,7 @@ public static class SwapCommand
                 Console.Error.WriteLine("likeness swap: canceled; nothing was written.");
                 return 130;
             }
-            catch (Exception e) when (e is LikenessException or ArgumentException or IOException or InvalidOperationException or Models.ModelUnavailableException)
+            catch (Exception e) when (e is LikenessException or ArgumentException or IOException or InvalidOperationException or Models.ModelUnavailableException or Providers.ProviderException)
             {
                 Console.Error.WriteLine($"likeness swap: {e.Message}");
                 return 2;
@@ -89,9 +104,31 @@ public static class SwapCommand
         return command;
     }
 
+    static async Task<int> ProviderSwapAsync(ParseResult parse, GenerationCliOptions generation, VisionEngine engine, SwapSource source, RgbaImage target,
+        SwapOptions options, string output, bool json, CancellationToken ct)
+    {
+        if (generation.Create(parse, engine) is not { } session) return 2;
+        try
+        {
+            var result = await new ProviderFaceSwap(engine, session.Generator).SwapAsync(source, target, options, session.Context, generation.Route(parse), null, ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            ImageCodec.Save(result.Swap.Image, output);
+            if (!json) GateTable.Print("swap gate", result.Attempts.Select(a => ("face", AttemptReport.From(a))));
+            Report(json, source, result.Swap, output, result.Attempts);
+            return 0;
+        }
+        catch (GenerationFailedException e)
+        {
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = e.Message, attempts = AttemptReport.From(e.Attempts) }, ReportJson.Options));
+            else GateTable.Print("swap gate", e.Attempts.Select(a => ("face", AttemptReport.From(a))));
+            Console.Error.WriteLine($"likeness swap: {e.Message}. Nothing was written.");
+            return 1;
+        }
+    }
+
     static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    static void Report(bool json, SwapSource source, SwapResult result, string output)
+    static void Report(bool json, SwapSource source, SwapResult result, string output, IReadOnlyList<GenerationAttempt>? attempts = null)
     {
         var faces = result.Faces.Select(f => new
         {
@@ -101,7 +138,12 @@ public static class SwapCommand
         });
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { output, source = new { photo = source.Name, yaw = source.Pose.Yaw, photos = source.PhotosUsed }, facesInTarget = result.FacesInTarget, faces, skipped = result.Skipped }, ReportJson.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                output, engine = attempts is null ? "local" : "provider", source = new { photo = source.Name, yaw = source.Pose.Yaw, photos = source.PhotosUsed },
+                facesInTarget = result.FacesInTarget, faces, skipped = result.Skipped,
+                attempts = attempts is null ? null : AttemptReport.From(attempts), estimatedUsd = attempts?.Sum(a => a.EstimatedUsd),
+            }, ReportJson.Options));
             return;
         }
         AnsiConsole.MarkupLine($"source: {Markup.Escape(source.Name)} (yaw {source.Pose.Yaw:+0;-0}°, identity from {source.PhotosUsed} photo(s)); target has {result.FacesInTarget} face(s)");
@@ -109,8 +151,9 @@ public static class SwapCommand
         {
             var verdict = f.TakesSourceIdentity ? "[green]reads as the source[/]" : "[yellow]does not read as the source[/]";
             AnsiConsole.MarkupLine($"face {f.Index}: similarity to source {f.SimilarityToSource:0.00}, to the original {f.SimilarityToTarget:0.00} (threshold {f.Threshold:0.000}) {verdict}; " +
-                $"mask covers {f.MaskCoverage:P0} of the face; {string.Join(", ", f.TimingsMs.Select(t => $"{t.Key} {t.Value:0} ms"))}");
+                (attempts is null ? $"mask covers {f.MaskCoverage:P0} of the face; " : "swapped by the provider; ") + string.Join(", ", f.TimingsMs.Select(t => $"{t.Key} {t.Value:0} ms")));
         }
+        if (attempts is not null) AnsiConsole.MarkupLine($"{attempts.Count} provider call(s), estimated ${attempts.Sum(a => a.EstimatedUsd):0.00}");
         foreach (var skipped in result.Skipped) AnsiConsole.MarkupLine($"[yellow]not swapped:[/] {Markup.Escape(skipped)}");
         AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
     }

@@ -55,6 +55,27 @@ public static class Ffmpeg
             streams.Any(s => s.GetProperty("codec_type").GetString() == "audio"), video.GetProperty("codec_name").GetString() ?? "?");
     }
 
+    /// <summary>Seconds of the first audio stream of a file (audio or video); a clear error when there is none.</summary>
+    public static async Task<double> ProbeAudioAsync(string path, CancellationToken ct = default)
+    {
+        if (!File.Exists(path)) throw new VideoException($"{path}: no such file.");
+        var info = new ProcessStartInfo(Find("ffprobe"), ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+            throw new VideoException($"{path} cannot be read as audio ({(await stderr).Trim()}). Use WAV, MP3, M4A, OGG or FLAC.");
+        using var json = JsonDocument.Parse(await stdout);
+        if (!json.RootElement.GetProperty("streams").EnumerateArray().Any(s => s.GetProperty("codec_type").GetString() == "audio"))
+            throw new VideoException($"{path} has no audio stream.");
+        return json.RootElement.GetProperty("format").TryGetProperty("duration", out var d) && double.TryParse(d.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds : throw new VideoException($"{path}: ffprobe reports no duration.");
+    }
+
     static double Rate(string? fraction)
     {
         var parts = (fraction ?? "").Split('/');
