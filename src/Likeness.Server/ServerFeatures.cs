@@ -39,6 +39,8 @@ public static class ServerFeatures
         services.AddSingleton<IJobStepHandler, ThemeStep>();
         services.AddSingleton<IJobKind, Likeness.Server.Swap.SwapKind>();
         services.AddSingleton<IJobStepHandler, Likeness.Server.Swap.SwapStep>();
+        services.AddSingleton<IJobKind, Likeness.Server.Video.VideoKind>();
+        services.AddSingleton<IJobStepHandler, Likeness.Server.Video.VideoStep>();
         services.AddSingleton<IJobKind, IdentityPanelKind>();
         services.AddSingleton<IJobStepHandler, IdentityPanelStep>();
         return services;

@@ -19,17 +19,26 @@ namespace Likeness.Server.Swap;
 
 /// <summary>
 /// `swap` input: the source person as an identity (its checked photos) or one photo asset; the target image asset; which
-/// faces; FaceFusion-style masks (box, occlusion, area, region) with their areas/regions.
+/// faces; FaceFusion-style masks (box, occlusion, area, region) with their areas/regions. `engine` "provider" sends image
+/// targets to a cloud provider's learned swap (optionally pinned by `route`), gated like every generated image.
 /// </summary>
 public sealed record SwapInput(Guid TargetAssetId, Guid? IdentityId = null, Guid? SourceAssetId = null, int[]? Faces = null, bool All = false,
-    string[]? Masks = null, string[]? Areas = null, string[]? Regions = null, bool SaveMasks = false);
+    string[]? Masks = null, string[]? Areas = null, string[]? Regions = null, bool SaveMasks = false, string Engine = "local", string? Route = null, int? Attempts = null)
+{
+    public bool UsesProvider => Engine == "provider";
+}
 
 public sealed record SwapFaceOutput(int Index, double SimilarityToSource, double SimilarityToTarget, bool TakesSourceIdentity, double MaskCoverage);
 
-public sealed record SwapOutput(Guid AssetId, IReadOnlyList<Guid> MaskAssetIds, int FacesInTarget, string SourcePhoto, IReadOnlyList<SwapFaceOutput> Faces, IReadOnlyList<string> Skipped);
+public sealed record SwapOutput(Guid AssetId, IReadOnlyList<Guid> MaskAssetIds, int FacesInTarget, string SourcePhoto, IReadOnlyList<SwapFaceOutput> Faces, IReadOnlyList<string> Skipped)
+{
+    public string Engine { get; init; } = "local";
+    /// <summary>Provider engine: every paid attempt with the gate's verdict.</summary>
+    public IReadOnlyList<Likeness.Pipelines.Generation.AttemptReport>? Attempts { get; init; }
+}
 
 /// <summary>`swap`: the local, geometric face swap of a target image (see `likeness swap`); the result is a SCENE_IMAGE asset.</summary>
-public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
+public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory, IEnumerable<Likeness.Providers.IGenerativeProvider> providers) : IJobKind
 {
     public const string Name = "swap";
     public string Kind => Name;
@@ -43,6 +52,11 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
         catch (JsonException e) { return $"is not a swap input ({{\"targetAssetId\", \"identityId\" or \"sourceAssetId\", \"faces\"?, \"all\"?, \"masks\"?, \"areas\"?, \"regions\"?, \"saveMasks\"?}}): {ProblemExceptionHandler.Describe(e)}"; }
         if (parsed is null || parsed.TargetAssetId == Guid.Empty) return "needs `targetAssetId` (the image whose faces are replaced).";
         if (parsed.IdentityId is null == parsed.SourceAssetId is null) return "needs exactly one of `identityId` (its checked photos) or `sourceAssetId` (one photo) as the source person.";
+        if (parsed.Engine is not ("local" or "provider")) return $"`engine` '{parsed.Engine}' is not known; use \"local\" (the geometric swap on this server) or \"provider\" (a cloud provider's learned swap).";
+        if (parsed.Attempts is < 1 or > 5) return "`attempts` must be 1..5 (each provider attempt is paid).";
+        if (parsed.UsesProvider && !providers.Any(p => p.IsConfigured && Likeness.Providers.GenerativeProviders.Supports(p, Likeness.Providers.GenerationOperation.FaceSwap)))
+            return GatedJobGeneration.NoProviderProblem(providers.Where(p => Likeness.Providers.GenerativeProviders.Supports(p, Likeness.Providers.GenerationOperation.FaceSwap)), "`engine` \"provider\"")
+                ?? "`engine` \"provider\" needs a configured provider that offers a face swap (fal.ai: FAL_KEY).";
         try { _ = Options(parsed); }
         catch (ArgumentException e) { return e.Message; }
         if (parsed.IdentityId is { } identity)
@@ -61,6 +75,8 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
             var media = await db.Assets.Where(a => a.Id == parsed.TargetAssetId).Select(a => a.MediaType).SingleAsync(ct);
             if (!media.StartsWith("image/", StringComparison.Ordinal) && !media.StartsWith("video/", StringComparison.Ordinal))
                 return $"`targetAssetId` is {media}; a swap target is an image or a video (upload videos as type VIDEO).";
+            if (parsed.UsesProvider && media.StartsWith("video/", StringComparison.Ordinal))
+                return "`engine` \"provider\" swaps faces in images; a video target is swapped frame by frame by the local engine (leave out `engine`).";
         }
         return null;
     }
@@ -73,7 +89,7 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory) : IJobKind
     };
 }
 
-public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs) : IJobStepHandler
+public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> dbFactory, IBlobStore blobs, GatedJobGeneration generation) : IJobStepHandler
 {
     public string Kind => SwapKind.Name;
     public string Name => "swap";
@@ -97,21 +113,48 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         var target = await LoadAsync(context, input.TargetAssetId, ct);
         context.Progress.Report(0.1);
         SwapResult result;
-        try { result = await swapper.SwapAsync(source, target, options, new Progress<double>(p => context.Progress.Report(0.2 + 0.7 * p)), ct); }
+        IReadOnlyList<Likeness.Pipelines.Generation.GenerationAttempt>? attempts = null;
+        decimal? cost = null;
+        try
+        {
+            if (input.UsesProvider)
+            {
+                var started = DateTime.UtcNow;
+                var (generator, _, generationContext) = await generation.ForStepAsync(context, input.Attempts, ct);
+                try
+                {
+                    var provided = await new ProviderFaceSwap(engine, generator).SwapAsync(source, target, options, generationContext, input.Route, null, ct);
+                    (result, attempts) = (provided.Swap, provided.Attempts);
+                }
+                catch (Exception e) when (e is Likeness.Pipelines.Generation.GenerationFailedException or Likeness.Providers.ProviderException)
+                {
+                    throw GatedJobGeneration.JobError(e);
+                }
+                finally { cost = await generation.CostAsync(context.StepId, started, CancellationToken.None); }
+            }
+            else result = await swapper.SwapAsync(source, target, options, new Progress<double>(p => context.Progress.Report(0.2 + 0.7 * p)), ct);
+        }
         catch (ArgumentException e) { throw new PermanentJobException(e.Message); }
-        catch (LikenessException e) { throw new PermanentJobException(e.Message); }
+        catch (LikenessException e) when (e is not Likeness.Pipelines.Generation.GenerationFailedException) { throw new PermanentJobException(e.Message); }
 
+        var models = input.UsesProvider
+            ? new Dictionary<string, string> { ["provider"] = attempts!.Last(a => a.Passed) is var won ? $"{won.Provider}:{won.Model}" : "", ["identity"] = engine.Identity.Settings.Model }
+            : new Dictionary<string, string> { ["landmarks"] = engine.Landmarker.ModelName, ["parser"] = parser.ModelName, ["identity"] = engine.Identity.Settings.Model };
         var provenance = Likeness.Compositing.ProvenanceRecord.Create("swap",
             new Dictionary<string, string> { ["target"] = input.TargetAssetId.ToString(), ["source"] = input.IdentityId?.ToString() ?? input.SourceAssetId.ToString()! },
-            new Dictionary<string, string> { ["landmarks"] = engine.Landmarker.ModelName, ["parser"] = parser.ModelName, ["identity"] = engine.Identity.Settings.Model },
+            models,
             new Dictionary<string, string> { ["masks"] = string.Join(",", options.Masks), ["faces"] = string.Join(",", result.Faces.Select(f => f.Index)) });
         var asset = await GatedJobGeneration.SaveImageAsync(context, result.Image, "swaps", "swap.png", provenance, null, ct);
         var masks = new List<Guid>();
         foreach (var (name, plane) in result.Masks)
             masks.Add(await GatedJobGeneration.SaveImageAsync(context, ThemeApplication.MaskImage(plane), "swaps", $"{name}.png", provenance, null, ct));
         var output = new SwapOutput(asset, masks, result.FacesInTarget, source.Name,
-            result.Faces.Select(f => new SwapFaceOutput(f.Index, Math.Round(f.SimilarityToSource, 3), Math.Round(f.SimilarityToTarget, 3), f.TakesSourceIdentity, Math.Round(f.MaskCoverage, 3))).ToList(), result.Skipped);
-        return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [asset, .. masks]);
+            result.Faces.Select(f => new SwapFaceOutput(f.Index, Math.Round(f.SimilarityToSource, 3), Math.Round(f.SimilarityToTarget, 3), f.TakesSourceIdentity, Math.Round(f.MaskCoverage, 3))).ToList(), result.Skipped)
+        {
+            Engine = input.Engine,
+            Attempts = attempts is null ? null : Likeness.Pipelines.Generation.AttemptReport.From(attempts),
+        };
+        return new JobStepResult(JsonSerializer.SerializeToElement(output, Json.Options), [asset, .. masks], cost ?? 0);
     }
 
     /// <summary>A video target: the asset to a temp file, the fast path with tracking, progress per frame, the result as a VIDEO asset.</summary>

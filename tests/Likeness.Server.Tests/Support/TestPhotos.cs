@@ -42,6 +42,15 @@ public static class TestPhotos
         return File.ReadAllBytes(path);
     }
 
+    /// <summary>The path of a file of ../shared/testdata (for tools such as ffmpeg); skips like <see cref="Shared"/> when it is absent.</summary>
+    public static string SharedPath(string relative)
+    {
+        var shared = Environment.GetEnvironmentVariable("LIKENESS_SHARED") is { Length: > 0 } env ? env : Path.Combine(RepoRoot, "..", "shared");
+        var path = Path.GetFullPath(Path.Combine(shared, "testdata", relative));
+        if (!File.Exists(path)) throw new SkipException($"{path} is absent (../shared/testdata beside the checkout, or LIKENESS_SHARED): this test needs that real file");
+        return path;
+    }
+
     static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
