@@ -59,7 +59,47 @@ public static class SwapBench
                 if (File.Exists(output)) File.Delete(output);
             }
         }
+        results.Add(await MaskAgreementAsync(engine, swapper, parser, source, clip, fast, heavy, ct));
         return results;
+    }
+
+    /// <summary>
+    /// Untimed: the three paths again, keeping the final mask of every 5th frame, and each path's masks compared with the
+    /// always-heavy ones (soft IoU = sum of minima over sum of maxima, per face-frame, averaged).
+    /// </summary>
+    static async Task<StageResult> MaskAgreementAsync(VisionEngine engine, FaceSwapper swapper, SkinClothesHairParser parser, SwapSource source, string clip,
+        SwapOptions fast, SwapOptions heavy, CancellationToken ct)
+    {
+        var masks = new Dictionary<string, Dictionary<(int, int), FloatPlane>>();
+        foreach (var (name, options) in new[]
+        {
+            ("always-heavy", new VideoSwapOptions { Swap = heavy, ReportEvery = 5 }),
+            ("routed", new VideoSwapOptions { Swap = fast, OccludedSwap = heavy, Route = true, ReportEvery = 5 }),
+            ("always-fast", new VideoSwapOptions { Swap = fast, ReportEvery = 5 }),
+        })
+        {
+            var kept = masks[name] = [];
+            var output = Path.Combine(Path.GetTempPath(), $"likeness-bench-masks-{name}-{Guid.NewGuid():N}.mp4");
+            try { await new VideoSwapper(engine, swapper, parser).SwapAsync(source, clip, output, options with { MaskSink = (frame, track, plane) => kept[(frame, track)] = plane }, null, ct); }
+            finally { if (File.Exists(output)) File.Delete(output); }
+        }
+        string Agreement(string name)
+        {
+            var ious = masks[name].Where(kv => masks["always-heavy"].ContainsKey(kv.Key)).Select(kv => SoftIoU(kv.Value, masks["always-heavy"][kv.Key])).ToList();
+            return ious.Count == 0 ? $"{name}: no common face-frames" : $"{name} {ious.Average():0.000} (lowest {ious.Min():0.000}, {ious.Count} face-frames)";
+        }
+        return new StageResult("swap", "video mask IoU against always-heavy", masks["always-heavy"].Count, 0, null, $"{Agreement("routed")}; {Agreement("always-fast")}");
+    }
+
+    public static double SoftIoU(FloatPlane a, FloatPlane b)
+    {
+        double intersection = 0, union = 0;
+        for (int i = 0; i < a.Data.Length; i++)
+        {
+            intersection += Math.Min(a.Data[i], b.Data[i]);
+            union += Math.Max(a.Data[i], b.Data[i]);
+        }
+        return union == 0 ? 1 : intersection / union;
     }
 
     /// <summary>A 720p, 3 s clip of the bundled astronaut slowly zooming (ffmpeg), when no --video is given.</summary>

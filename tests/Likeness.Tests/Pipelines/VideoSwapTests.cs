@@ -57,6 +57,30 @@ public sealed class VideoSwapTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Routed_masks_agree_with_the_heavy_path_on_a_clear_face_and_the_sink_sees_every_report_frame()
+    {
+        var (engine, swapper, source) = await SetUpAsync();
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        var input = Support.TestPaths.TestDataFile("video/obama.mp4");
+        var fast = new SwapOptions { Masks = [SwapMaskKind.Box], Fast = true };
+        var heavy = new SwapOptions { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] };
+        var kept = new Dictionary<string, Dictionary<(int, int), Likeness.Imaging.FloatPlane>>();
+        foreach (var (name, options) in new[] { ("heavy", new VideoSwapOptions { Swap = heavy, ReportEvery = 5 }), ("routed", new VideoSwapOptions { Swap = fast, OccludedSwap = heavy, Route = true, ReportEvery = 5 }) })
+        {
+            var masks = kept[name] = [];
+            var report = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, input, Path.Combine(dir, name + ".mp4"), options with { MaskSink = (f, t, m) => masks[(f, t)] = m });
+            Assert.Equal(report.Tracks.Sum(t => t.Sampled), masks.Count);
+        }
+        var (width, height) = ((await Ffmpeg.ProbeAsync(input)).Width, (await Ffmpeg.ProbeAsync(input)).Height);
+        Assert.All(kept["heavy"].Values, m => Assert.Equal((width, height), (m.Width, m.Height)));
+        var ious = kept["routed"].Where(kv => kept["heavy"].ContainsKey(kv.Key)).Select(kv => Likeness.Cli.Bench.SwapBench.SoftIoU(kv.Value, kept["heavy"][kv.Key])).ToList();
+        output.WriteLine($"routed vs heavy mask IoU over {ious.Count} face-frames: mean {ious.Average():0.000}, lowest {ious.Min():0.000}");
+        Assert.True(ious.Count >= 5);
+        // Nothing covers Obama's face: routing sends it down the fast path, whose box mask the occlusion mask barely trims.
+        Assert.True(ious.Average() > 0.8, $"mean IoU {ious.Average():0.000}");
+    }
+
+    [SkippableFact]
     public async Task Canceling_mid_video_leaves_no_file()
     {
         var (engine, swapper, source) = await SetUpAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Likeness.Imaging;
 using Likeness.Vision.Identity;
 
 namespace Likeness.Pipelines.Swap.Video;
@@ -18,6 +19,11 @@ public sealed record VideoSwapOptions
     /// </summary>
     public bool Route { get; init; }
     public SwapOptions OccludedSwap { get; init; } = new() { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] };
+    /// <summary>
+    /// Receives (frame, track, the face's final mask over the whole frame) on the report frames: how a benchmark compares
+    /// the masks two paths used. Null (the default) keeps no masks.
+    /// </summary>
+    public Action<int, int, FloatPlane>? MaskSink { get; init; }
 
     /// <summary>
     /// What the CLI and the API do: masks given explicitly are used on every frame (fast unless they include occlusion);
@@ -93,8 +99,10 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Liken
                         occludedFrames[track.Id] = occludedFrames.GetValueOrDefault(track.Id) + 1;
                     }
                 }
-                var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, swap, report, null, ct);
+                var masks = report && options.MaskSink is not null ? new Dictionary<string, FloatPlane>() : null;
+                var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, swap, report, masks, ct);
                 if (result is null) continue;
+                if (masks is not null && masks.TryGetValue($"face{track.Id}-combined", out var combined)) options.MaskSink!(frames, track.Id, combined);
                 foreach (var (name, ms) in result.TimingsMs) parts[name] = parts.GetValueOrDefault(name) + ms;
                 any = true;
                 firstFrame.TryAdd(track.Id, frames);
