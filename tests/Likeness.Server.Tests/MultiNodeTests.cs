@@ -28,10 +28,13 @@ public sealed class MultiNodeTests : IAsyncLifetime
     public async Task Progress_and_cancel_reach_the_worker_through_any_api_node()
     {
         Assert.True(database.Options.Provider == DatabaseProvider.Postgres, "this test runs in the PostgreSQL pass (LIKENESS_TEST_POSTGRES)");
-        await using var a = await ServerProcess.StartAsync(data, database, command: "serve --no-worker");
+        // Leases of 9 s (heartbeat every 3 s): with the suite's 3 s a worker starved of CPU by the other test hosts let its
+        // lease lapse, and the API node then canceled the job itself ("Canceled on request.") instead of the worker mid-step.
+        var lease = new Dictionary<string, string> { ["Likeness__Jobs__LeaseTime"] = "00:00:09" };
+        await using var a = await ServerProcess.StartAsync(data, database, lease, command: "serve --no-worker");
         var token = a.PrintedToken ?? throw new InvalidOperationException(a.Output);
-        await using var b = await ServerProcess.StartAsync(data, database, command: "serve --no-worker");
-        await using var worker = await ServerProcess.StartAsync(data, database, command: "worker");
+        await using var b = await ServerProcess.StartAsync(data, database, lease, command: "serve --no-worker");
+        await using var worker = await ServerProcess.StartAsync(data, database, lease, command: "worker");
         var (onA, onB) = (a.Client(token), b.Client(token));
 
         var watched = (await (await onA.PostJson("/jobs", new { kind = "test-steps", input = new { stepMillis = 300 } })).Json(HttpStatusCode.Accepted)).Id();
