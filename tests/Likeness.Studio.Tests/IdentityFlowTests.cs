@@ -34,7 +34,7 @@ public sealed class IdentityFlowTests(StudioFixture server)
         Assert.False(await page.EvalOnSelectorAsync<bool>("#new-identity", "f => f.checkValidity()"));
         await page.CheckAsync("#consent");
         await page.ClickAsync("#new-identity button[type=submit]");
-        await page.WaitForURLAsync(u => u.Contains("/studio/identities/"));
+        await studio.WaitForUrlAsync(u => u.Contains("/studio/identities/"));
         var id = page.Url.Split('/').Last();
         await page.Locator("#identity-name").Filter(new() { HasTextString = "Angelina" }).WaitForAsync();
 
@@ -81,7 +81,7 @@ public sealed class IdentityFlowTests(StudioFixture server)
         // Deleting goes back to the list, and the identity is gone.
         page.Dialog += (_, d) => d.AcceptAsync();
         await page.ClickAsync("#delete-identity");
-        await page.WaitForURLAsync(u => u.EndsWith('/'));
+        await studio.WaitForUrlAsync(u => u.EndsWith('/'));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await alice.GetAsync($"/identities/{id}")).StatusCode);
         studio.AssertNoScriptErrors();
     }

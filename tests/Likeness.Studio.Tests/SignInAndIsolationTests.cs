@@ -15,7 +15,7 @@ public sealed class SignInAndIsolationTests(StudioFixture server)
         await using var studio = await server.OpenAsync();
         var page = studio.Page;
         await page.GotoAsync("/studio/jobs");
-        await page.WaitForURLAsync(u => u.Contains("/studio/signin"));
+        await studio.WaitForUrlAsync(u => u.Contains("/studio/signin"));
         Assert.Contains("next=%2Fstudio%2Fjobs", page.Url);
 
         // The token field has no name: a form submitted before the script runs cannot carry it into a URL.
@@ -31,16 +31,16 @@ public sealed class SignInAndIsolationTests(StudioFixture server)
         page.Request += (_, r) => urls.Add(r.Url);
         await page.FillAsync("#token", server.AliceToken);
         await page.ClickAsync("#signin-form button[type=submit]");
-        await page.WaitForURLAsync(u => u.EndsWith("/studio/jobs"));
+        await studio.WaitForUrlAsync(u => u.EndsWith("/studio/jobs"));
         await page.Locator("#who").Filter(new() { HasTextString = "Signed in as alice" }).WaitForAsync();
         Assert.DoesNotContain(urls, u => u.Contains(server.AliceToken, StringComparison.Ordinal));
         Assert.DoesNotContain(server.AliceToken, page.Url);
 
         // Sign out forgets the token: the next page asks again.
         await page.ClickAsync("#sign-out");
-        await page.WaitForURLAsync(u => u.Contains("/studio/signin"));
+        await studio.WaitForUrlAsync(u => u.Contains("/studio/signin"));
         await page.GotoAsync("/");
-        await page.WaitForURLAsync(u => u.Contains("/studio/signin"));
+        await studio.WaitForUrlAsync(u => u.Contains("/studio/signin"));
         studio.AssertNoScriptErrors();
     }
 

@@ -25,10 +25,10 @@ function step(s) {
   bar.set(s.progress);
   const outputs = h('ul', { class: 'grid outputs' }, s.outputAssetIds.map(assetId => {
     const li = h('li', { class: 'tile' }, h('a', { href: `/studio/gallery#${assetId}` }, 'asset ' + assetId.slice(0, 8)));
-    const img = h('img', { alt: `Output of ${s.name}` });
     objectUrl(`/assets/${assetId}/content`).then(async url => {
       const meta = await api(`/assets/${assetId}`);
-      if (meta.mediaType.startsWith('image/')) { img.src = url; li.prepend(img); }
+      if (meta.mediaType.startsWith('image/')) li.prepend(h('img', { alt: `Output of ${s.name}`, src: url }));
+      else if (meta.mediaType.startsWith('video/')) li.prepend(h('video', { src: url, controls: true, preload: 'metadata', 'aria-label': `Video output of ${s.name}` }));
     }).catch(() => {});
     return li;
   }));

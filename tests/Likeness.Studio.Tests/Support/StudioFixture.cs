@@ -105,7 +105,16 @@ public sealed class StudioPage : IAsyncDisposable
         Context = context;
         Page = page;
         page.PageError += (_, e) => { lock (errors) errors.Add(e); };
+        page.Console += (_, m) => { lock (console) console.Add($"{m.Type}: {m.Text}"); };
+        page.RequestFinished += (_, r) => { lock (requests) requests.Add($"{r.Method} {new Uri(r.Url).PathAndQuery}"); };
+        page.RequestFailed += (_, r) => { lock (requests) requests.Add($"FAILED {r.Method} {new Uri(r.Url).PathAndQuery} {r.Failure}"); };
     }
+
+    readonly List<string> console = [];
+    readonly List<string> requests = [];
+    /// <summary>What the page logged and fetched: for a failure message, the only clue a CI log can carry.</summary>
+    public IReadOnlyList<string> Console { get { lock (console) return console.ToList(); } }
+    public IReadOnlyList<string> Requests { get { lock (requests) return requests.TakeLast(30).ToList(); } }
 
     /// <summary>Script errors the pages threw (a studio bug, whatever the page shows).</summary>
     public IReadOnlyList<string> Errors { get { lock (errors) return errors.ToList(); } }
@@ -114,12 +123,21 @@ public sealed class StudioPage : IAsyncDisposable
     public async Task SignInAsync(string token, string path = "/")
     {
         await Page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
-        await Page.WaitForURLAsync(u => u.Contains("/studio/signin"), new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await WaitForUrlAsync(u => u.Contains("/studio/signin"));
+        }
+        catch (TimeoutException e)
+        {
+            await ScreenshotAsync("signin-redirect-timeout-" + Guid.NewGuid().ToString("N")[..8]);
+            throw new TimeoutException($"{path} did not send the signed-out browser to the sign-in page: at {Page.Url}; console: {string.Join(" | ", Console)}; " +
+                $"requests: {string.Join(" | ", Requests)}", e);
+        }
         await Page.FillAsync("#token", token);
         await Page.ClickAsync("#signin-form button[type=submit]");
         try
         {
-            await Page.WaitForURLAsync(u => !u.Contains("/studio/signin"), new() { WaitUntil = WaitUntilState.Commit });
+            await WaitForUrlAsync(u => !u.Contains("/studio/signin"));
         }
         catch (TimeoutException e)
         {
@@ -129,9 +147,24 @@ public sealed class StudioPage : IAsyncDisposable
                 'error: ' + (document.getElementById('page-error')?.innerText || '(none)'),
                 'button disabled: ' + document.getElementById('signin-button')?.disabled,
                 'token length: ' + (document.getElementById('token')?.value.length ?? -1)].join(' | ')");
-            throw new TimeoutException($"sign-in did not leave the sign-in page: {shown}", e);
+            throw new TimeoutException($"sign-in did not leave the sign-in page: {shown}; console: {string.Join(" | ", Console)}; requests: {string.Join(" | ", Requests)}", e);
         }
         await Page.Locator("#who").Filter(new() { HasTextString = "Signed in as" }).WaitForAsync();
+    }
+
+    /// <summary>
+    /// Waits until the page's URL matches, polling <see cref="IPage.Url"/> (updated on every committed navigation).
+    /// Playwright's WaitForURLAsync missed a script's location.assign that committed while it was being set up: the page
+    /// stood at the sign-in URL and the wait still timed out (seen 1 run in 4 here, and in CI stop 24).
+    /// </summary>
+    public async Task WaitForUrlAsync(Func<string, bool> matches, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!matches(Page.Url))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the page stayed at {Page.Url}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Drops files on an element the way a browser does for a drag from the desktop: dragover, then drop with a DataTransfer.</summary>
