@@ -23,33 +23,20 @@ public static class AnimateCommand
             "stays themselves in the sampled frames.") { image, prompt, seconds, output, identity, attempts, json };
         engineOptions.AddTo(command);
         generation.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => VideoGenerationCli.GuardAsync("animate", async () =>
         {
-            try
+            var first = VideoGenerationCli.Media(parse.GetValue(image)!, "image");
+            var (engine, lifetime) = engineOptions.Create(parse);
+            using var _ = lifetime;
+            var template = await VideoGenerationCli.IdentityAsync(engine, parse.GetValue(identity) ?? parse.GetValue(image)!, ct);
+            if (generation.Create(parse, engine) is not { } session) return 2;
+            var request = new GenerationRequest
             {
-                var first = VideoGenerationCli.Media(parse.GetValue(image)!, "image");
-                var (engine, lifetime) = engineOptions.Create(parse);
-                using var _ = lifetime;
-                var template = await VideoGenerationCli.IdentityAsync(engine, parse.GetValue(identity) ?? parse.GetValue(image)!, ct);
-                if (generation.Create(parse, engine) is not { } session) return 2;
-                var request = new GenerationRequest
-                {
-                    Operation = GenerationOperation.ImageToVideo, Prompt = parse.GetValue(prompt), Image = first,
-                    DurationSeconds = parse.GetValue(seconds), Route = generation.Route(parse),
-                };
-                return await VideoGenerationCli.RunAsync("animate", session, request, template, engine, parse.GetValue(attempts), parse.GetValue(output)!, parse.GetValue(json), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("likeness animate: canceled; nothing was written.");
-                return 130;
-            }
-            catch (Exception e) when (e is LikenessException or ArgumentException or IOException or ProviderException or Models.ModelUnavailableException)
-            {
-                Console.Error.WriteLine($"likeness animate: {e.Message}");
-                return 2;
-            }
-        });
+                Operation = GenerationOperation.ImageToVideo, Prompt = parse.GetValue(prompt), Image = first,
+                DurationSeconds = parse.GetValue(seconds), Route = generation.Route(parse),
+            };
+            return await VideoGenerationCli.RunAsync("animate", session, request, template, engine, parse.GetValue(attempts), parse.GetValue(output)!, parse.GetValue(json), ct);
+        }));
         return command;
     }
 }

@@ -21,38 +21,25 @@ public static class LipSyncCommand
             "stays themselves in the sampled frames.") { video, audio, output, identity, attempts, json };
         engineOptions.AddTo(command);
         generation.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => VideoGenerationCli.GuardAsync("lipsync", async () =>
         {
-            try
+            var videoPath = parse.GetValue(video)!;
+            var audioPath = parse.GetValue(audio)!;
+            var videoInput = VideoGenerationCli.Media(videoPath, "video");
+            var audioInput = VideoGenerationCli.Media(audioPath, "audio");
+            var videoSeconds = (await Ffmpeg.ProbeAsync(videoPath, ct)).Duration;   // clear errors before any model loads or call is paid
+            var audioSeconds = await Ffmpeg.ProbeAudioAsync(audioPath, ct);
+            var (engine, lifetime) = engineOptions.Create(parse);
+            using var _ = lifetime;
+            var template = await VideoGenerationCli.IdentityAsync(engine, parse.GetValue(identity)!, ct);
+            if (generation.Create(parse, engine) is not { } session) return 2;
+            var request = new GenerationRequest
             {
-                var videoPath = parse.GetValue(video)!;
-                var audioPath = parse.GetValue(audio)!;
-                var videoInput = VideoGenerationCli.Media(videoPath, "video");
-                var audioInput = VideoGenerationCli.Media(audioPath, "audio");
-                var videoSeconds = (await Ffmpeg.ProbeAsync(videoPath, ct)).Duration;   // clear errors before any model loads or call is paid
-                var audioSeconds = await Ffmpeg.ProbeAudioAsync(audioPath, ct);
-                var (engine, lifetime) = engineOptions.Create(parse);
-                using var _ = lifetime;
-                var template = await VideoGenerationCli.IdentityAsync(engine, parse.GetValue(identity)!, ct);
-                if (generation.Create(parse, engine) is not { } session) return 2;
-                var request = new GenerationRequest
-                {
-                    Operation = GenerationOperation.LipSync, Video = videoInput, Audio = audioInput, Route = generation.Route(parse),
-                    DurationSeconds = Math.Round(videoSeconds > 0 ? Math.Min(videoSeconds, audioSeconds) : audioSeconds, 2),
-                };
-                return await VideoGenerationCli.RunAsync("lipsync", session, request, template, engine, parse.GetValue(attempts), parse.GetValue(output)!, parse.GetValue(json), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("likeness lipsync: canceled; nothing was written.");
-                return 130;
-            }
-            catch (Exception e) when (e is LikenessException or ArgumentException or IOException or ProviderException or Models.ModelUnavailableException)
-            {
-                Console.Error.WriteLine($"likeness lipsync: {e.Message}");
-                return 2;
-            }
-        });
+                Operation = GenerationOperation.LipSync, Video = videoInput, Audio = audioInput, Route = generation.Route(parse),
+                DurationSeconds = Math.Round(videoSeconds > 0 ? Math.Min(videoSeconds, audioSeconds) : audioSeconds, 2),
+            };
+            return await VideoGenerationCli.RunAsync("lipsync", session, request, template, engine, parse.GetValue(attempts), parse.GetValue(output)!, parse.GetValue(json), ct);
+        }));
         return command;
     }
 }

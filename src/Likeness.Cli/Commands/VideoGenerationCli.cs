@@ -19,6 +19,22 @@ internal static class VideoGenerationCli
         Required = required,
     };
 
+    /// <summary>Runs a video command: a cancel writes nothing (130); a bad input, a missing model or a provider refusal is one line (2).</summary>
+    public static async Task<int> GuardAsync(string command, Func<Task<int>> run)
+    {
+        try { return await run(); }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"likeness {command}: canceled; nothing was written.");
+            return 130;
+        }
+        catch (Exception e) when (e is LikenessException or ArgumentException or IOException or ProviderException or Models.ModelUnavailableException)
+        {
+            Console.Error.WriteLine($"likeness {command}: {e.Message}");
+            return 2;
+        }
+    }
+
     public static Option<int> Attempts() => new("--video-attempts") { Description = "Videos generated at most before giving up (each is paid).", DefaultValueFactory = _ => 2 };
 
     public static async Task<IdentityTemplate> IdentityAsync(VisionEngine engine, string path, CancellationToken ct)

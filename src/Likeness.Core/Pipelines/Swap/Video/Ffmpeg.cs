@@ -32,18 +32,7 @@ public static class Ffmpeg
 
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken ct = default)
     {
-        if (!File.Exists(path)) throw new VideoException($"{path}: no such file.");
-        var info = new ProcessStartInfo(Find("ffprobe"), ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-            throw new VideoException($"{path} cannot be read as a video ({(await stderr).Trim()}). Supported: what Debian's ffmpeg reads, e.g. MP4/H.264, MOV, MKV, WebM, AVI.");
-        using var json = JsonDocument.Parse(await stdout);
+        using var json = await FfprobeAsync(path, "a video", "Supported: what Debian's ffmpeg reads, e.g. MP4/H.264, MOV, MKV, WebM, AVI.", ct);
         var streams = json.RootElement.GetProperty("streams").EnumerateArray().ToList();
         var video = streams.FirstOrDefault(s => s.GetProperty("codec_type").GetString() == "video");
         if (video.ValueKind == JsonValueKind.Undefined) throw new VideoException($"{path} has no video stream.");
@@ -58,6 +47,16 @@ public static class Ffmpeg
     /// <summary>Seconds of the first audio stream of a file (audio or video); a clear error when there is none.</summary>
     public static async Task<double> ProbeAudioAsync(string path, CancellationToken ct = default)
     {
+        using var json = await FfprobeAsync(path, "audio", "Use WAV, MP3, M4A, OGG or FLAC.", ct);
+        if (!json.RootElement.GetProperty("streams").EnumerateArray().Any(s => s.GetProperty("codec_type").GetString() == "audio"))
+            throw new VideoException($"{path} has no audio stream.");
+        return json.RootElement.GetProperty("format").TryGetProperty("duration", out var d) && double.TryParse(d.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds : throw new VideoException($"{path}: ffprobe reports no duration.");
+    }
+
+    /// <summary>ffprobe's JSON (streams and format) of a file, or a <see cref="VideoException"/> saying it cannot be read as <paramref name="what"/>.</summary>
+    static async Task<JsonDocument> FfprobeAsync(string path, string what, string hint, CancellationToken ct)
+    {
         if (!File.Exists(path)) throw new VideoException($"{path}: no such file.");
         var info = new ProcessStartInfo(Find("ffprobe"), ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path])
         {
@@ -67,13 +66,8 @@ public static class Ffmpeg
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-            throw new VideoException($"{path} cannot be read as audio ({(await stderr).Trim()}). Use WAV, MP3, M4A, OGG or FLAC.");
-        using var json = JsonDocument.Parse(await stdout);
-        if (!json.RootElement.GetProperty("streams").EnumerateArray().Any(s => s.GetProperty("codec_type").GetString() == "audio"))
-            throw new VideoException($"{path} has no audio stream.");
-        return json.RootElement.GetProperty("format").TryGetProperty("duration", out var d) && double.TryParse(d.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            ? seconds : throw new VideoException($"{path}: ffprobe reports no duration.");
+        if (process.ExitCode != 0) throw new VideoException($"{path} cannot be read as {what} ({(await stderr).Trim()}). {hint}");
+        return JsonDocument.Parse(await stdout);
     }
 
     static double Rate(string? fraction)
