@@ -76,6 +76,10 @@ public sealed class SwapJobTests(ServerFixture server)
         Assert.Contains("upper-face", badArea.ToString());
         var unknown = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, identityId = Guid.NewGuid() } })).Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("does not exist", unknown.ToString());
+        // This server has no provider keys: the provider engine names the one that offers a face swap and its key.
+        var noProvider = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = target, sourceAssetId = target, engine = "provider" } })).Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("needs fal.ai", noProvider.ToString());
+        Assert.Contains("FAL_KEY", noProvider.ToString());
         // Someone else's asset is as unknown as a missing one.
         var bobs = (await server.Bob().UploadAsset(TestPhotos.Face(902), type: "HEADSHOT", name: "b.png")).Id();
         var foreign = await (await alice.PostJson("/jobs", new { kind = "swap", input = new { targetAssetId = bobs, sourceAssetId = target } })).Problem(HttpStatusCode.UnprocessableEntity);

@@ -66,7 +66,9 @@ public static class SwapCommand
                 var (engine, lifetime) = engineOptions.Create(parse);
                 using var _ = lifetime;
                 var parser = new SkinClothesHairParser(engine.Sessions);
-                var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(), parser, ct);
+                // The provider is given the photo itself: marking what covers the face in the texture (a parser run) is for the local warp only.
+                var swapSource = await SwapSource.FromPhotosAsync(engine, files.Select(f => (Path.GetFileName(f), EncodedImage.FromFile(f).Decode())).ToList(),
+                    parse.GetValue(engineChoice) == "provider" ? null : parser, ct);
                 if (parse.GetValue(engineChoice) == "provider")
                 {
                     if (isVideo) throw new ArgumentException("--engine provider swaps faces in images; a video is swapped frame by frame by the local engine (leave out --engine).");

@@ -24,12 +24,14 @@ public sealed class GatedJobGeneration(IGenerationService service, IOutputStore 
 
     public async Task<(GatedGenerator Generator, GenerationGate Gate, GenerationContext Context)> ForStepAsync(JobStepContext step, int? attempts, CancellationToken ct)
     {
-        var user = await UserNameAsync(step.Owner, ct);
         var gate = new GenerationGate(engine);
         var generator = new GatedGenerator(service, outputs, gate, new GatedGenerationOptions { MaxAttempts = attempts ?? 3 }, time);
-        var context = new GenerationContext(user, time.GetUtcNow() + options.Value.Deadline) { JobId = step.JobId, StepId = step.StepId };
-        return (generator, gate, context);
+        return (generator, gate, await ContextAsync(step, ct));
     }
+
+    /// <summary>The provider context of a step: its owner (budget, ledger), the step deadline, and the job and step on every ledger row.</summary>
+    public async Task<GenerationContext> ContextAsync(JobStepContext step, CancellationToken ct)
+        => new(await UserNameAsync(step.Owner, ct), time.GetUtcNow() + options.Value.Deadline) { JobId = step.JobId, StepId = step.StepId };
 
     /// <summary>The owner's user name, which the provider layer's budget and ledger key on.</summary>
     public async Task<string> UserNameAsync(JobOwner owner, CancellationToken ct)
@@ -64,6 +66,16 @@ public sealed class GatedJobGeneration(IGenerationService service, IOutputStore 
     }
 
     public string? NoProviderProblem(string what) => NoProviderProblem(providers, what);
+
+    /// <summary>Null when a configured provider offers <paramref name="operation"/>; else which of the providers that offer it to set up.</summary>
+    public static string? OperationProblem(IEnumerable<IGenerativeProvider> providers, GenerationOperation operation, string what)
+    {
+        var offering = providers.Where(p => p.Supports(operation)).ToList();
+        if (offering.Any(p => p.IsConfigured)) return null;
+        return offering.Count == 0
+            ? $"{what} needs a provider that offers {operation}, and none on this server does by default; configure a model for it (docs/providers.md)."
+            : $"{what} needs {string.Join(" or ", offering.Select(p => p.DisplayName))}, which is not configured on this server: {string.Join("; ", offering.Select(p => p.ConfigurationHint))}. See docs/providers.md.";
+    }
 
     public static async Task<Guid> SaveImageAsync(JobStepContext step, RgbaImage image, string folder, string name, Likeness.Compositing.ProvenanceRecord provenance,
         Guid? identityId, CancellationToken ct)

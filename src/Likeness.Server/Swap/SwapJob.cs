@@ -54,9 +54,8 @@ public sealed class SwapKind(IDbContextFactory<LikenessDb> dbFactory, IEnumerabl
         if (parsed.IdentityId is null == parsed.SourceAssetId is null) return "needs exactly one of `identityId` (its checked photos) or `sourceAssetId` (one photo) as the source person.";
         if (parsed.Engine is not ("local" or "provider")) return $"`engine` '{parsed.Engine}' is not known; use \"local\" (the geometric swap on this server) or \"provider\" (a cloud provider's learned swap).";
         if (parsed.Attempts is < 1 or > 5) return "`attempts` must be 1..5 (each provider attempt is paid).";
-        if (parsed.UsesProvider && !providers.Any(p => p.IsConfigured && Likeness.Providers.GenerativeProviders.Supports(p, Likeness.Providers.GenerationOperation.FaceSwap)))
-            return GatedJobGeneration.NoProviderProblem(providers.Where(p => Likeness.Providers.GenerativeProviders.Supports(p, Likeness.Providers.GenerationOperation.FaceSwap)), "`engine` \"provider\"")
-                ?? "`engine` \"provider\" needs a configured provider that offers a face swap (fal.ai: FAL_KEY).";
+        if (parsed.UsesProvider && GatedJobGeneration.OperationProblem(providers, Likeness.Providers.GenerationOperation.FaceSwap, "`engine` \"provider\"") is { } noProvider)
+            return noProvider;
         try { _ = Options(parsed); }
         catch (ArgumentException e) { return e.Message; }
         if (parsed.IdentityId is { } identity)
@@ -105,7 +104,8 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         context.Progress.Report(0.05);
         var parser = new SkinClothesHairParser(engine.Sessions);
         SwapSource source;
-        try { source = await SwapSource.FromPhotosAsync(engine, photos, parser, ct); }
+        // The provider is given the photo itself: marking what covers the face in the texture (a parser run) is for the local warp only.
+        try { source = await SwapSource.FromPhotosAsync(engine, photos, input.UsesProvider ? null : parser, ct); }
         catch (ArgumentException e) { throw new PermanentJobException(e.Message); }
         var swapper = new FaceSwapper(engine, parser);
         if (targetInfo.MediaType.StartsWith("video/", StringComparison.Ordinal)) return await SwapVideoAsync(context, input, options, source, swapper, ct);
@@ -138,7 +138,7 @@ public sealed class SwapStep(VisionEngine engine, IDbContextFactory<LikenessDb> 
         catch (LikenessException e) when (e is not Likeness.Pipelines.Generation.GenerationFailedException) { throw new PermanentJobException(e.Message); }
 
         var models = input.UsesProvider
-            ? new Dictionary<string, string> { ["provider"] = attempts!.Last(a => a.Passed) is var won ? $"{won.Provider}:{won.Model}" : "", ["identity"] = engine.Identity.Settings.Model }
+            ? new Dictionary<string, string> { ["provider"] = string.Join(", ", attempts!.Where(a => a.Passed).Select(a => $"{a.Provider}:{a.Model}").Distinct()), ["identity"] = engine.Identity.Settings.Model }
             : new Dictionary<string, string> { ["landmarks"] = engine.Landmarker.ModelName, ["parser"] = parser.ModelName, ["identity"] = engine.Identity.Settings.Model };
         var provenance = Likeness.Compositing.ProvenanceRecord.Create("swap",
             new Dictionary<string, string> { ["target"] = input.TargetAssetId.ToString(), ["source"] = input.IdentityId?.ToString() ?? input.SourceAssetId.ToString()! },

@@ -72,10 +72,7 @@ public sealed class VideoKind(IDbContextFactory<LikenessDb> dbFactory, IEnumerab
                 if (!media.StartsWith(kind, StringComparison.Ordinal)) return $"`{field}` is {media}; it must be {kind.TrimEnd('/')}.";
             }
         }
-        var offering = providers.Where(p => GenerativeProviders.Supports(p, parsed.Op)).ToList();
-        if (!offering.Any(p => p.IsConfigured))
-            return GatedJobGeneration.NoProviderProblem(offering, $"`{parsed.Operation}`") ?? $"`{parsed.Operation}` needs a configured provider that offers it (fal.ai: FAL_KEY).";
-        return null;
+        return GatedJobGeneration.OperationProblem(providers, parsed.Op, $"`{parsed.Operation}`");
     }
 }
 
@@ -94,7 +91,7 @@ public sealed class VideoStep(VisionEngine engine, IDbContextFactory<LikenessDb>
         try
         {
             var request = await RequestAsync(context, input, work, ct);
-            var (_, _, generationContext) = await generation.ForStepAsync(context, null, ct);
+            var generationContext = await generation.ContextAsync(context, ct);
             var generator = new GatedVideoGenerator(generation.Service, outputs, new VideoLikenessGate(engine), input.Attempts ?? 2);
             context.Progress.Report(0.1);
             GatedVideoOutcome outcome;

@@ -21,8 +21,8 @@ public sealed record VideoVerdict(bool Passed, string Summary)
 }
 
 /// <summary>
-/// Judges a generated video (image-to-video, lip-sync) frame by frame with the local engine: a few frames a second are
-/// sampled, and the person must be visible in most of them and be the identity in nearly all of those. A video that
+/// Judges a generated video (image-to-video, lip-sync) frame by frame with the local engine: a few frames a second (fewer
+/// on a long video, at most <see cref="VideoGateRules.MaxSamples"/> in all) are sampled, and the person must be visible in most of them and be the identity in nearly all of those. A video that
 /// starts as the person and morphs into someone else fails with the second it drifts.
 /// </summary>
 public sealed class VideoLikenessGate(VisionEngine engine, VideoGateRules? rules = null)
@@ -35,15 +35,18 @@ public sealed class VideoLikenessGate(VisionEngine engine, VideoGateRules? rules
         try { info = await Ffmpeg.ProbeAsync(video, ct); }
         catch (VideoException e) { return new VideoVerdict(false, $"the output is not a playable video: {e.Message}"); }
         var fps = info.Fps > 0 ? info.Fps : 25;
-        int every = Math.Max(1, (int)Math.Round(fps / Rules.SamplesPerSecond));
+        // SamplesPerSecond, spread wider on a long video so that MaxSamples reach its end (a minute of lip-sync is judged
+        // whole, not by its first 12 s).
+        var frames = info.FrameCount ?? (int)Math.Ceiling(info.Duration * fps);
+        int every = Math.Max(Math.Max(1, (int)Math.Round(fps / Rules.SamplesPerSecond)), (int)Math.Ceiling(frames / (double)Rules.MaxSamples));
         var similarities = new List<(double Second, float Similarity)>();
         int sampled = 0, frameNumber = 0;
         float threshold = engine.Identity.Settings.Threshold;
         await using (var reader = new VideoFrameReader(video, info))
         {
-            while (await reader.ReadAsync(ct) is { } frame)
+            while (sampled < Rules.MaxSamples && await reader.ReadAsync(ct) is { } frame)
             {
-                if (frameNumber++ % every != 0 || sampled >= Rules.MaxSamples) continue;
+                if (frameNumber++ % every != 0) continue;
                 sampled++;
                 var embedded = await engine.Identity.EmbedDominantFaceAsync(frame, ct);
                 if (embedded.Embedding is null) continue;

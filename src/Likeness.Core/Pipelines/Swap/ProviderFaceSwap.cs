@@ -100,12 +100,15 @@ public sealed class ProviderFaceSwap(VisionEngine engine, GatedGenerator generat
         return new Rect(x, y, side, side);
     }
 
-    /// <summary>Blends the provider's answer for <paramref name="region"/> into a copy of <paramref name="image"/>, fading over the outer eighth of the crop.</summary>
+    /// <summary>
+    /// Blends the provider's answer for <paramref name="region"/> into a copy of <paramref name="image"/>, fading over the
+    /// outer eighth of the crop; for the whole image, the answer itself (fitted to its size).
+    /// </summary>
     public static RgbaImage PasteBack(RgbaImage image, RgbaImage answer, Rect region)
     {
         var fitted = answer.Width == region.Width && answer.Height == region.Height ? answer : answer.Resize(region.Width, region.Height, ResizeMethod.Area);
+        if (region.Width == image.Width && region.Height == image.Height) return fitted;
         var output = image.Clone();
-        if (region.Width == image.Width && region.Height == image.Height) return fitted.Clone();
         float feather = Math.Max(2, region.Width / 8f);
         for (int y = 0; y < region.Height; y++)
         {
