@@ -4,6 +4,7 @@ using Likeness.Compositing;
 using Likeness.Imaging;
 using Likeness.Imaging.Codecs;
 using Likeness.Pipelines;
+using Likeness.Inference;
 using Likeness.Pipelines.Generation;
 using Likeness.Pipelines.Compose;
 using Spectre.Console;
@@ -75,7 +76,7 @@ public static class ComposeCommand
             catch (LikenessException e) { return Fail(e.Message); }
             var extend = parse.GetValue(flags.ExtendCrops)!.Trim().ToLowerInvariant();
             if (extend is not ("auto" or "never")) return Fail($"--extend-crops '{extend}' is not known: use auto or never");
-            var (engine, lifetime) = engineOptions.Create(parse);
+            var (engine, lifetime) = engineOptions.Create(parse, InferenceFor(batch));
             using var _ = lifetime;
             ICloseCropExtender? extender = null;
             if (extend == "auto" && !batch.Options.AllowCrop && generation.Create(parse, engine, required: false) is { } session)
@@ -84,6 +85,10 @@ public static class ComposeCommand
         });
         return command;
     }
+
+    /// <summary>One photo runs ISNet once: what speeds up later runs only costs memory (see PreferMemory).</summary>
+    static InferenceOptions InferenceFor(Batch batch) =>
+        batch.People.Count == 1 ? new InferenceOptions().PreferMemory(InferenceOptions.MemoryHungryModels) : new InferenceOptions();
 
     static Batch Prepare(Flags flags, ParseResult parse)
     {

@@ -11,10 +11,10 @@ internal sealed class EngineCliOptions
 
     public void AddTo(Command command) => store.AddTo(command);
 
-    public (VisionEngine Engine, IDisposable Lifetime) Create(ParseResult parse)
+    public (VisionEngine Engine, IDisposable Lifetime) Create(ParseResult parse, InferenceOptions? inference = null)
     {
         var modelStore = store.CreateStore(parse);
-        var sessions = new ModelSessions(modelStore);
+        var sessions = new ModelSessions(modelStore, inference is null ? null : Microsoft.Extensions.Options.Options.Create(inference));
         return (new VisionEngine(sessions, StderrLoggerFactory.Instance), new Both(sessions, modelStore));
     }
 

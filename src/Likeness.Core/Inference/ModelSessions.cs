@@ -29,14 +29,40 @@ public sealed class InferenceOptions
         ["skin-clothes-hair"] = Math.Min(Environment.ProcessorCount, 2),
     };
 
+    /// <summary>Graph optimisation per model (Likeness:Inference:Optimization); All when a model is not named.</summary>
+    public Dictionary<string, GraphOptimization> Optimization { get; set; } = [];
+
     /// <summary>
-    /// Models whose intermediate tensors are freed after each run instead of kept in ORT's arena for the next one. ISNet
-    /// at 1024x1024 holds about 1 GB of activations; freeing them trades time for memory, measured on 2 cores: one
-    /// compose 1.58 → 1.21 GB peak RSS but 5.7 → 6.5 s, a batch of 6 compositions 2.7 → 1.6 GB but 16 → 24-30 s.
-    /// So it is off by default and on with LIKENESS_LOW_MEMORY=1 (or Likeness:Inference:ArenaFreeModels).
+    /// Models whose intermediate tensors are freed after each run instead of kept in ORT's arena for the next one
+    /// (Likeness:Inference:ArenaFreeModels).
     /// </summary>
-    public HashSet<string> ArenaFreeModels { get; set; } =
-        Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") == "1" ? ["isnet", "isnet-int8"] : [];
+    public HashSet<string> ArenaFreeModels { get; set; } = [];
+
+    public InferenceOptions()
+    {
+        if (Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") == "1") PreferMemory(MemoryHungryModels);
+    }
+
+    /// <summary>ISNet: 1024x1024 activations, by far the largest of any model here.</summary>
+    public static readonly string[] MemoryHungryModels = ["isnet", "isnet-int8"];
+
+    /// <summary>
+    /// Trades the models' speed for memory. Measured on 2 cores with ISNet (compose, 1313x1348 photo into 640x360;
+    /// a batch of 20): optimisation Extended instead of All leaves out ORT's NCHWc layout transforms, which keep
+    /// blocked copies of the 1024x1024 activations, and no arena frees activations after each run instead of keeping
+    /// them (rounded up to arena chunks) for the next. One compose 1.25 → 0.94 GB peak RSS at the same wall time
+    /// (one run: nothing to reuse, shorter session creation); a batch 2.35 → 1.5 GB but 19.5 → 15 images/min. So a
+    /// one-photo compose does it, a batch or the server only with LIKENESS_LOW_MEMORY=1.
+    /// </summary>
+    public InferenceOptions PreferMemory(IEnumerable<string> models)
+    {
+        foreach (var model in models)
+        {
+            Optimization[model] = GraphOptimization.Extended;
+            ArenaFreeModels.Add(model);
+        }
+        return this;
+    }
 }
 
 /// <summary>Resolves model files through the <see cref="ModelStore"/> and keeps their sessions for the process.</summary>
@@ -69,7 +95,10 @@ public sealed class ModelSessions(ModelStore store, IOptions<InferenceOptions>? 
         var threads = _options.IntraOpThreads.TryGetValue(name, out var t) ? t : _options.DefaultIntraOpThreads;
         return InferenceSession.FromFile(path, new SessionOptions
         {
-            IntraOpThreads = threads, Device = ExecutionDevice.Parse(_options.Device), CpuMemoryArena = !_options.ArenaFreeModels.Contains(name),
+            IntraOpThreads = threads,
+            Device = ExecutionDevice.Parse(_options.Device),
+            CpuMemoryArena = !_options.ArenaFreeModels.Contains(name),
+            Optimization = _options.Optimization.TryGetValue(name, out var level) ? level : GraphOptimization.All,
         }, name);
     }
 

