@@ -53,7 +53,10 @@ public sealed class InferenceSession : IDisposable
             GraphOptimizationLevel = (Ort.GraphOptimizationLevel)(int)options.Optimization,
             LogSeverityLevel = Ort.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             EnableCpuMemArena = options.CpuMemoryArena,
-            EnableMemoryPattern = options.CpuMemoryArena,
+            // Off: from the second run ORT allocates each run's planned activations as one block, which the arena
+            // cannot serve from the chunks the first run left, so it grows again. Measured on 2 cores, 20 compositions
+            // in one process: peak 2.35 → 1.53 GB at the same speed (ISNet, YuNet, the mesh and the embedder no slower).
+            EnableMemoryPattern = false,
         };
         ExecutionDevice.Apply(ortOptions, options.Device, modelName);
         return ortOptions;

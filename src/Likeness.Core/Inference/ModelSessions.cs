@@ -51,8 +51,8 @@ public sealed class InferenceOptions
     /// a batch of 20): optimisation Extended instead of All leaves out ORT's NCHWc layout transforms, which keep
     /// blocked copies of the 1024x1024 activations, and no arena frees activations after each run instead of keeping
     /// them (rounded up to arena chunks) for the next. One compose 1.25 → 0.94 GB peak RSS at the same wall time
-    /// (one run: nothing to reuse, shorter session creation); a batch 2.35 → 1.5 GB but 19.5 → 15 images/min. So a
-    /// one-photo compose does it, a batch or the server only with LIKENESS_LOW_MEMORY=1.
+    /// (one run: nothing to reuse, shorter session creation); a batch 1.53 → 1.32 GB but ISNet ~20 % slower per run.
+    /// So a one-photo compose does it, a batch or the server only with LIKENESS_LOW_MEMORY=1.
     /// </summary>
     public InferenceOptions PreferMemory(IEnumerable<string> models)
     {
