@@ -44,6 +44,11 @@ public sealed class PriceTableOptions
         {
             ["black-forest-labs/flux-schnell"] = new() { UsdPerUnit = 0.003m, Unit = PriceUnit.Image },
             ["black-forest-labs/flux-dev"] = new() { UsdPerUnit = 0.025m, Unit = PriceUnit.Image },
+            // Pose control (ComfyPoseWorkflow): a community model, billed by GPU time (the prediction's predict_time) with
+            // no per-image price. ESTIMATE, not measured: an Nvidia L40S at $0.000975/s (replicate.com/pricing; the
+            // hardware is assumed, check the model page) for ~40 s of FLUX dev + ControlNet at 28 steps, LoRA download
+            // included ≈ $0.04 an image. The budget check reserves the estimate; the ledger records the real seconds.
+            ["comfyui/any-comfyui-workflow"] = new() { UsdPerUnit = 0.000975m, Unit = PriceUnit.Second, EstimatedSeconds = 40 },
         },
     };
 

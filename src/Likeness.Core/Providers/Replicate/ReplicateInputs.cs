@@ -4,15 +4,17 @@ namespace Likeness.Providers.Replicate;
 
 /// <summary>
 /// Prediction inputs by operation, with the field names the default (official) models use:
-/// flux-schnell (prompt, aspect_ratio), flux-kontext-pro (input_image), flux-fill-pro (image, mask).
+/// flux-schnell (prompt, aspect_ratio), flux-kontext-pro (input_image), flux-fill-pro (image, mask);
+/// PoseControl on any-comfyui-workflow sends a whole ComfyUI graph (<see cref="ComfyPoseWorkflow"/>).
 /// Steps and guidance use generic names that <see cref="ReplicateInputSchema"/> maps to each model's own.
 /// </summary>
 static class ReplicateInputs
 {
     static readonly (int W, int H)[] AspectRatios = [(1, 1), (16, 9), (21, 9), (3, 2), (2, 3), (4, 5), (5, 4), (3, 4), (4, 3), (9, 16), (9, 21)];
 
-    public static JsonObject For(GenerationRequest r)
+    public static JsonObject For(GenerationRequest r, string model, ReplicateInputSchema? schema = null)
     {
+        if (r.Operation == GenerationOperation.PoseControl && ComfyPoseWorkflow.Runs(model, schema)) return ComfyPoseWorkflow.Input(r);
         var input = new JsonObject();
         if (r.Prompt is not null) input["prompt"] = r.Prompt;
         switch (r.Operation)
@@ -35,7 +37,7 @@ static class ReplicateInputs
             case GenerationOperation.DescribeImage:
                 input["image"] = r.Image!.ToUrlOrDataUri();
                 break;
-            case GenerationOperation.PoseControl:
+            case GenerationOperation.PoseControl: // a configured ControlNet model that takes the skeleton as control_image
                 input["control_image"] = r.ControlImage!.ToUrlOrDataUri();
                 break;
         }

@@ -12,7 +12,8 @@ namespace Likeness.Providers.Replicate;
 /// <summary>
 /// Replicate predictions: create (Prefer: wait) → poll urls.get (starting → processing → succeeded | failed | canceled | aborted);
 /// cancel on caller cancellation or deadline. Webhooks only wake the poller.
-/// Models are "owner/name" (official models endpoint) or "owner/name:version".
+/// Models are "owner/name" (official models endpoint) or "owner/name:version"; any-comfyui-workflow by name runs its
+/// latest version (see <see cref="RunsByLatestVersion"/>).
 /// </summary>
 public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
 {
@@ -21,11 +22,13 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         [GenerationOperation.TextToImage] = ["black-forest-labs/flux-schnell", "black-forest-labs/flux-dev"],
         [GenerationOperation.ImageEdit] = ["black-forest-labs/flux-kontext-pro"],
         [GenerationOperation.Inpaint] = ["black-forest-labs/flux-fill-pro"],
+        // A ComfyUI graph of FLUX.1 [dev] + the identity LoRA by URL + the FLUX union ControlNet in pose mode (ComfyPoseWorkflow).
+        [GenerationOperation.PoseControl] = [ComfyPoseWorkflow.Model],
     };
 
     static readonly TimeSpan SchemaLifetime = TimeSpan.FromHours(1);
     readonly WebhookInbox? _inbox;
-    readonly ConcurrentDictionary<string, (ReplicateInputSchema? Schema, DateTimeOffset At)> _schemas = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (ReplicateInputSchema? Schema, string? LatestVersion, DateTimeOffset At)> _schemas = new(StringComparer.Ordinal);
 
     public ReplicateProvider(HttpClient http, IOptions<ReplicateOptions> options, TimeProvider? time = null, ILogger<ReplicateProvider>? log = null, WebhookInbox? inbox = null)
         : base("replicate", "Replicate", "set REPLICATE_API_TOKEN (or Providers:Replicate:ApiKey)", http, options.Value, Defaults, time, (ILogger?)log ?? NullLogger.Instance)
@@ -33,8 +36,15 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         _inbox = string.IsNullOrEmpty(options.Value.WebhookUrl) ? null : inbox;
     }
 
+    /// <summary>
+    /// The ComfyUI pose workflow takes LoRAs (by URL) and, like fal's flux-general, no reference photos: the likeness
+    /// travels in the LoRA, references are not sent. The model downloads each LoRA itself, so it needs an http(s) URL.
+    /// </summary>
     public override string? Limitation(GenerationRequest request, string model)
-        => request.Loras.Count > 0 ? "the configured Replicate models do not take LoRAs"
+        => request.Operation == GenerationOperation.PoseControl && ComfyPoseWorkflow.Runs(model)
+            ? request.Loras.FirstOrDefault(l => !l.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !l.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) is { } local
+                ? $"{model} downloads LoRAs by http(s) URL, and '{local.Path}' is not one" : null
+            : request.Loras.Count > 0 ? "the configured Replicate models do not take LoRAs"
             : request.ReferenceImages.Count > 0 ? "the configured Replicate models do not take reference images" : null;
 
     protected override void Authorize(HttpRequestMessage request)
@@ -43,8 +53,8 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
     public override async Task<ProviderOutcome> RunAsync(GenerationRequest request, string model, ProviderCall call, CancellationToken ct)
     {
         if (!this.Supports(request.Operation, model)) throw Unsupported(request, model);
-        var schema = await SchemaAsync(model, call, ct).ConfigureAwait(false);
-        var (create, body) = CreateRequest(request, model, schema);
+        var (schema, latestVersion) = await SchemaAsync(model, call, ct).ConfigureAwait(false);
+        var (create, body) = CreateRequest(request, model, schema, latestVersion);
         var prediction = await SendAsync(new ProviderHttpStep<JsonNode>(() =>
         {
             var message = Request(HttpMethod.Post, create, body);
@@ -82,16 +92,19 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         return outcome;
     }
 
-    /// <summary>The model's input schema, fetched once an hour per model; null when the model publishes none.</summary>
-    async Task<ReplicateInputSchema?> SchemaAsync(string model, ProviderCall call, CancellationToken ct)
+    /// <summary>
+    /// The model's input schema (null when the model publishes none) and its latest version id, fetched once an hour per model.
+    /// </summary>
+    async Task<(ReplicateInputSchema? Schema, string? LatestVersion)> SchemaAsync(string model, ProviderCall call, CancellationToken ct)
     {
-        if (_schemas.TryGetValue(model, out var cached) && Time.GetUtcNow() - cached.At < SchemaLifetime) return cached.Schema;
+        if (_schemas.TryGetValue(model, out var cached) && Time.GetUtcNow() - cached.At < SchemaLifetime) return (cached.Schema, cached.LatestVersion);
         var json = await SendAsync(new ProviderHttpStep<JsonNode>(() => Request(HttpMethod.Get, Url(ModelPath(model))), ReadJsonAsync, TakesRateToken: false), call, ct)
             .ConfigureAwait(false);
         var schema = ReplicateInputSchema.From(json);
         if (schema is null) Log.LogWarning("Replicate model {Model} publishes no input schema; its inputs are sent unchecked", model);
-        _schemas[model] = (schema, Time.GetUtcNow());
-        return schema;
+        var latest = Str(json["latest_version"]?["id"]);
+        _schemas[model] = (schema, latest, Time.GetUtcNow());
+        return (schema, latest);
     }
 
     static string ModelPath(string model)
@@ -113,9 +126,16 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
             : throw new ProviderException(FailureKind.EmptyResponse, Name, "Replicate answered the webhook secret request without a key.");
     }
 
-    (Uri, JsonObject) CreateRequest(GenerationRequest request, string model, ReplicateInputSchema? schema)
+    /// <summary>
+    /// Community models run by version: "owner/name" alone is taken for official models only (POST /v1/predictions and
+    /// /v1/models/{owner}/{name}/predictions; replicate.com/changelog/2025-08-05-run-all-models-with-the-same-api-endpoint).
+    /// any-comfyui-workflow is billed by time, like community models, so an unpinned name runs its latest version.
+    /// </summary>
+    static bool RunsByLatestVersion(string model) => !model.Contains(':') && ComfyPoseWorkflow.Runs(model);
+
+    (Uri, JsonObject) CreateRequest(GenerationRequest request, string model, ReplicateInputSchema? schema, string? latestVersion)
     {
-        var input = ReplicateInputs.For(request);
+        var input = ReplicateInputs.For(request, model, schema);
         if (schema is not null)
         {
             var (checkedInput, dropped) = schema.Apply(input, model);
@@ -127,6 +147,12 @@ public sealed class ReplicateProvider : HttpProviderBase<ReplicateOptions>
         {
             body["webhook"] = hook;
             body["webhook_events_filter"] = new JsonArray("start", "completed");
+        }
+        if (RunsByLatestVersion(model))
+        {
+            body["version"] = latestVersion ?? throw new ProviderException(FailureKind.ModelUnavailable, Name,
+                $"Replicate model {model} has no published version to run; pin one as {model}:<version> under Providers:Replicate:Models.");
+            return (Url("predictions"), body);
         }
         var colon = model.IndexOf(':');
         if (colon < 0) return (Url($"models/{model}/predictions"), body);
