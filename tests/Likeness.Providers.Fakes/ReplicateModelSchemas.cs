@@ -11,7 +11,11 @@ namespace Likeness.Providers.Tests.Fakes;
 /// flux-kontext-pro: replicate.com/black-forest-labs/flux-kontext-pro/api/schema (input_image, output_format jpg|png;
 ///   output: a single URI string);
 /// flux-fill-pro: replicate.com/black-forest-labs/flux-fill-pro/versions/9609ba73…/api (steps 1–50, guidance 2–5,
-///   image required, output_format jpg|png; output: a single URI string).
+///   image required, output_format jpg|png; output: a single URI string);
+/// comfyui/any-comfyui-workflow: the Cog inputs of github.com/replicate/cog-comfyui predict.py (workflow_json string,
+///   input_file a file (URI), return_temp_files, output_format webp|jpg|png, output_quality 0–100, randomise_seeds,
+///   force_reset_cache; nothing required; output: an array of URIs). Not read from Replicate's API page: the
+///   published schema may differ in details such as defaults.
 /// </summary>
 public static class ReplicateModelSchemas
 {
@@ -39,6 +43,11 @@ public static class ReplicateModelSchemas
             ["prompt"] = Str(), ["image"] = Uri(), ["mask"] = Uri(), ["seed"] = Int(), ["steps"] = Int(1, 50),
             ["guidance"] = Num(2, 5), ["output_format"] = Ref("output_format"), ["safety_tolerance"] = Int(1, 6),
         }, ["image"], arrayOutput: false, ("output_format", ["jpg", "png"])),
+        [FakeReplicate.ComfyModel] = Schema(new()
+        {
+            ["workflow_json"] = Str(), ["input_file"] = Uri(), ["return_temp_files"] = Bool(), ["output_format"] = Ref("output_format"),
+            ["output_quality"] = Int(0, 100), ["randomise_seeds"] = Bool(), ["force_reset_cache"] = Bool(),
+        }, [], arrayOutput: true, ("output_format", ["webp", "jpg", "png"])),
     };
 
     /// <summary>What a pinned community version (owner/name:version) publishes in these tests: flux-dev's inputs.</summary>
