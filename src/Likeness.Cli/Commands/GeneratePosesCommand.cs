@@ -28,7 +28,7 @@ public static class GeneratePosesCommand
         var json = new Option<bool>("--json") { Description = "Print poses.json instead of the tables." };
         var engineOptions = new EngineCliOptions();
         var generation = new GenerationCliOptions();
-        var command = new Command("poses", "Avatars: the person in poses from the pose library through a pose-control route (fal-ai/flux-general with a pose ControlNet); " +
+        var command = new Command("poses", "Avatars: the person in poses from the pose library through a pose-control route (fal-ai/flux-general with a pose ControlNet, then Replicate comfyui/any-comfyui-workflow); " +
             "each image is gated on the likeness and on the pose re-extracted from it (mirror images caught). Exit 1 when a pose never passed.")
             { photos, poses, count, category, catalog, prompt, lora, trigger, scale, longSide, output, json };
         engineOptions.AddTo(command);

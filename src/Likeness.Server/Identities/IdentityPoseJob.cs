@@ -27,7 +27,7 @@ public sealed record IdentityPoseOutput(string Pose, Guid? AssetId, double? Simi
     IReadOnlyList<AttemptReport> Attempts);
 
 /// <summary>
-/// `identity-pose`: the identity in one pose through a pose-control route (fal-ai/flux-general by default) with the
+/// `identity-pose`: the identity in one pose through a pose-control route (fal-ai/flux-general, then Replicate comfyui/any-comfyui-workflow) with the
 /// identity's LoRA, gated on likeness and on the pose re-extracted from the output. An avatar batch is a batch of these
 /// (POST /identities/{id}/avatars): per-item progress, retry and results ZIP come from the job engine.
 /// </summary>
