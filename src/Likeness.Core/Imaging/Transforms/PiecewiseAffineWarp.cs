@@ -11,10 +11,12 @@ public static class PiecewiseAffineWarp
 {
     /// <returns>
     /// The warped pixels and their coverage over <paramref name="region"/> of the destination: the source's alpha where
-    /// a triangle was painted (so a source marked unusable in alpha, e.g. hair over its face, is not used), else 0.
+    /// a triangle was painted (so a source marked unusable in alpha, e.g. hair over its face, is not used), times the
+    /// triangle's <paramref name="weights"/> when given, else 0.
     /// </returns>
     public static (RgbaImage Image, FloatPlane Coverage) Warp(RgbaImage source, ReadOnlySpan<Vector2> sourcePoints,
-        ReadOnlySpan<Vector2> destinationPoints, ReadOnlySpan<float> destinationDepth, ReadOnlySpan<int> triangles, Rect region)
+        ReadOnlySpan<Vector2> destinationPoints, ReadOnlySpan<float> destinationDepth, ReadOnlySpan<int> triangles, Rect region,
+        ReadOnlySpan<float> weights = default)
     {
         var image = new RgbaImage(region.Width, region.Height);
         var coverage = new FloatPlane(region.Width, region.Height);
@@ -30,12 +32,13 @@ public static class PiecewiseAffineWarp
         foreach (var t in order)
         {
             int a = triangles[3 * t], b = triangles[3 * t + 1], c = triangles[3 * t + 2];
-            Paint(source, sourcePoints[a], sourcePoints[b], sourcePoints[c], destinationPoints[a], destinationPoints[b], destinationPoints[c], region, image, coverage);
+            Paint(source, sourcePoints[a], sourcePoints[b], sourcePoints[c], destinationPoints[a], destinationPoints[b], destinationPoints[c], region, image, coverage,
+                weights.IsEmpty ? 1 : weights[t]);
         }
         return (image, coverage);
     }
 
-    static void Paint(RgbaImage source, Vector2 s0, Vector2 s1, Vector2 s2, Vector2 d0, Vector2 d1, Vector2 d2, Rect region, RgbaImage image, FloatPlane coverage)
+    static void Paint(RgbaImage source, Vector2 s0, Vector2 s1, Vector2 s2, Vector2 d0, Vector2 d1, Vector2 d2, Rect region, RgbaImage image, FloatPlane coverage, float weight)
     {
         var area = (d1.X - d0.X) * (d2.Y - d0.Y) - (d2.X - d0.X) * (d1.Y - d0.Y);
         if (MathF.Abs(area) < 0.25f) return;
@@ -59,7 +62,7 @@ public static class PiecewiseAffineWarp
                 var s = l0 * s0 + l1 * s1 + l2 * s2;
                 var sample = Sample(source, s.X, s.Y);
                 row[x - region.X] = sample;
-                cover[x - region.X] = sample.A / 255f;
+                cover[x - region.X] = sample.A / 255f * weight;
             }
         }
     }

@@ -89,7 +89,8 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         var targetPoints = new Vector2[mesh.Count];
         var depth = new float[mesh.Count];
         for (var i = 0; i < mesh.Count; i++) (targetPoints[i], depth[i]) = (mesh[i], mesh.Points[i].Z);
-        var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, source.Points, targetPoints, depth, source.Triangles, region);
+        var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, source.Points, targetPoints, depth, source.Triangles, region,
+            StretchWeights(source.Points, targetPoints, source.Triangles, mesh.FaceOval));
         timings["warp"] = Lap();
 
         var background = output.Crop(region);
@@ -170,6 +171,55 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         return new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), after.CosineSimilarity(before!),
             engine.Identity.Settings.Threshold, inHull == 0 ? 0 : (float)covered / inHull, timings);
     }
+
+    /// <summary>
+    /// Per triangle, how far it may be trusted by how much more it is enlarged than the face as a whole: a triangle the
+    /// source shows foreshortened (an edge of a turned head, a cheek the mesh squeezed against the ear) is smeared into
+    /// streaks when spread over the target's wide cheek. Up to <see cref="MaxTrustedStretch"/> times the face's own
+    /// area scale it is used fully, fading out by twice that, so the target's own colour-matched skin shows there.
+    /// Only in the outer ring of the target's face oval: inside, a faded triangle would be a hole showing the target's
+    /// own nose or lips.
+    /// </summary>
+    internal static float[] StretchWeights(ReadOnlySpan<Vector2> source, ReadOnlySpan<Vector2> target, ReadOnlySpan<int> triangles, Vector2[] targetOval)
+    {
+        var ratios = new float[triangles.Length / 3];
+        double sourceTotal = 0, targetTotal = 0;
+        for (var t = 0; t < ratios.Length; t++)
+        {
+            var (sa, ta) = (Area(source, triangles, t), Area(target, triangles, t));
+            (sourceTotal, targetTotal) = (sourceTotal + sa, targetTotal + ta);
+            ratios[t] = ta / MathF.Max(sa, 1e-3f);
+        }
+        var scale = (float)(targetTotal / Math.Max(sourceTotal, 1e-3));
+        var centre = targetOval.Aggregate(Vector2.Zero, (sum, p) => sum + p) / Math.Max(1, targetOval.Length);
+        var inner = targetOval.Select(p => centre + (p - centre) * 0.75f).ToArray();
+        for (var t = 0; t < ratios.Length; t++)
+        {
+            var middle = (target[triangles[3 * t]] + target[triangles[3 * t + 1]] + target[triangles[3 * t + 2]]) / 3;
+            if (Inside(inner, middle)) { ratios[t] = 1; continue; }
+            var x = Math.Clamp((2 * MaxTrustedStretch - ratios[t] / scale) / MaxTrustedStretch, 0, 1);
+            ratios[t] = x * x * (3 - 2 * x);
+        }
+        return ratios;
+
+        static float Area(ReadOnlySpan<Vector2> p, ReadOnlySpan<int> tri, int t)
+        {
+            Vector2 a = p[tri[3 * t]], b = p[tri[3 * t + 1]], c = p[tri[3 * t + 2]];
+            return MathF.Abs((b.X - a.X) * (c.Y - a.Y) - (c.X - a.X) * (b.Y - a.Y)) / 2;
+        }
+
+        static bool Inside(Vector2[] polygon, Vector2 p)
+        {
+            var inside = false;
+            for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+                if ((polygon[i].Y > p.Y) != (polygon[j].Y > p.Y)
+                    && p.X < (polygon[j].X - polygon[i].X) * (p.Y - polygon[i].Y) / (polygon[j].Y - polygon[i].Y) + polygon[i].X)
+                    inside = !inside;
+            return inside;
+        }
+    }
+
+    internal const float MaxTrustedStretch = 2f;
 
     /// <summary>
     /// The fast path's stand-in for the multi-band blend's low bands: inside the mask, the warped face takes the

@@ -60,7 +60,12 @@ public sealed class SwapSource
         };
     }
 
-    /// <summary>Alpha = 1 - (hair or clothes), parsed on a crop around the face so the parser sees it large.</summary>
+    /// <summary>
+    /// Alpha = 1 - (hair, clothes or background), parsed on a crop around the face so the parser sees it large.
+    /// Background counts only in the outer ring of the face oval: there the mesh overshoots the face on a turned head
+    /// and would smear the street behind it across the target's cheek; inside (eyes, brows, lips) nothing need read
+    /// as skin to the parser.
+    /// </summary>
     static async Task MarkCoveredAsync(RgbaImage texture, FaceLandmarks mesh, Likeness.Vision.Parsing.ISkinClothesHairParser parser, CancellationToken ct)
     {
         var b = mesh.Bounds;
@@ -68,17 +73,25 @@ public sealed class SwapSource
         var region = Rect.FromEdges((int)(b.X - size * 0.3f), (int)(b.Y - size * 0.3f), (int)(b.Right + size * 0.3f) + 1, (int)(b.Bottom + size * 0.3f) + 1)
             .Intersect(new Rect(0, 0, texture.Width, texture.Height));
         var parsed = await parser.ParseAsync(texture.Crop(region), ct);
+        var oval = mesh.FaceOval;
+        var centre = oval.Aggregate(Vector2.Zero, (sum, p) => sum + p) / oval.Length;
+        var inner = new FloatPlane(region.Width, region.Height);
+        LandmarkMasks.Fill(inner, oval.Select(p => centre + (p - centre) * InnerOval - new Vector2(region.X, region.Y)).ToArray(), 1);
         for (var y = 0; y < region.Height; y++)
         {
             var row = texture.PixelRow(y + region.Y).Slice(region.X, region.Width);
             for (var x = 0; x < row.Length; x++)
             {
                 var i = y * region.Width + x;
-                var usable = Math.Clamp(1 - MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]), 0, 1);
-                row[x].A = (byte)MathF.Round(usable * 255);
+                var covered = MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]);
+                var background = Math.Clamp(1 - MathF.Max(parsed.Skin.Data[i], covered), 0, 1) * (1 - inner.Data[i]);
+                row[x].A = (byte)MathF.Round(Math.Clamp(1 - MathF.Max(covered, background), 0, 1) * 255);
             }
         }
     }
+
+    /// <summary>The protected inside of the face oval, as a fraction of its size around its centre.</summary>
+    const float InnerOval = 0.75f;
 
     /// <summary>
     /// Where the source face turns away from the camera (the far cheek of a turned head, the sides near the ears) the
