@@ -2,6 +2,7 @@ using System.Numerics;
 using Likeness.Imaging;
 using Likeness.Imaging.Transforms;
 using Likeness.Pipelines.Swap;
+using Likeness.Vision.Faces.Landmarks;
 
 namespace Likeness.Tests.Pipelines;
 
@@ -31,7 +32,13 @@ public sealed class SwapStretchTests
         return [.. points];
     }
 
-    static Vector2[] Oval(Vector2[] points) => points.Take(12).ToArray();
+    /// <summary>The inner face as <see cref="LandmarkMasks.InnerFaceOval"/> makes it: the oval shrunk about its centre.</summary>
+    static Vector2[] Oval(Vector2[] points)
+    {
+        var oval = points.Take(12).ToArray();
+        var centre = oval.Aggregate(Vector2.Zero, (sum, p) => sum + p) / oval.Length;
+        return oval.Select(p => centre + (p - centre) * LandmarkMasks.InnerFaceShare).ToArray();
+    }
 
     [Fact]
     public void The_same_geometry_or_a_uniform_scale_trusts_every_triangle()

@@ -129,10 +129,9 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
     /// </summary>
     void WarmUpMatting(string matting)
     {
-        var model = engine.Matting(matting).ModelName;
         _ = Task.Run(async () =>
         {
-            try { await engine.Sessions.GetAsync(model); }
+            try { await engine.Sessions.GetAsync(engine.Matting(matting).ModelName); }
             catch (Exception) { }
         });
     }

@@ -90,7 +90,7 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         var depth = new float[mesh.Count];
         for (var i = 0; i < mesh.Count; i++) (targetPoints[i], depth[i]) = (mesh[i], mesh.Points[i].Z);
         var (warped, coverage) = PiecewiseAffineWarp.Warp(source.Image, source.Points, targetPoints, depth, source.Triangles, region,
-            StretchWeights(source.Points, targetPoints, source.Triangles, mesh.FaceOval));
+            StretchWeights(source.Points, targetPoints, source.Triangles, LandmarkMasks.InnerFaceOval(mesh)));
         timings["warp"] = Lap();
 
         var background = output.Crop(region);
@@ -177,10 +177,10 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
     /// source shows foreshortened (an edge of a turned head, a cheek the mesh squeezed against the ear) is smeared into
     /// streaks when spread over the target's wide cheek. Up to <see cref="MaxTrustedStretch"/> times the face's own
     /// area scale it is used fully, fading out by twice that, so the target's own colour-matched skin shows there.
-    /// Only in the outer ring of the target's face oval: inside, a faded triangle would be a hole showing the target's
-    /// own nose or lips.
+    /// Only outside <paramref name="innerOval"/> (the target's inner face): inside, a faded triangle would be a hole
+    /// showing the target's own nose or lips.
     /// </summary>
-    internal static float[] StretchWeights(ReadOnlySpan<Vector2> source, ReadOnlySpan<Vector2> target, ReadOnlySpan<int> triangles, Vector2[] targetOval)
+    internal static float[] StretchWeights(ReadOnlySpan<Vector2> source, ReadOnlySpan<Vector2> target, ReadOnlySpan<int> triangles, Vector2[] innerOval)
     {
         var ratios = new float[triangles.Length / 3];
         double sourceTotal = 0, targetTotal = 0;
@@ -191,12 +191,10 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
             ratios[t] = ta / MathF.Max(sa, 1e-3f);
         }
         var scale = (float)(targetTotal / Math.Max(sourceTotal, 1e-3));
-        var centre = targetOval.Aggregate(Vector2.Zero, (sum, p) => sum + p) / Math.Max(1, targetOval.Length);
-        var inner = targetOval.Select(p => centre + (p - centre) * 0.75f).ToArray();
         for (var t = 0; t < ratios.Length; t++)
         {
             var middle = (target[triangles[3 * t]] + target[triangles[3 * t + 1]] + target[triangles[3 * t + 2]]) / 3;
-            if (Inside(inner, middle)) { ratios[t] = 1; continue; }
+            if (LandmarkMasks.Contains(innerOval, middle)) { ratios[t] = 1; continue; }
             var x = Math.Clamp((2 * MaxTrustedStretch - ratios[t] / scale) / MaxTrustedStretch, 0, 1);
             ratios[t] = x * x * (3 - 2 * x);
         }
@@ -206,16 +204,6 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         {
             Vector2 a = p[tri[3 * t]], b = p[tri[3 * t + 1]], c = p[tri[3 * t + 2]];
             return MathF.Abs((b.X - a.X) * (c.Y - a.Y) - (c.X - a.X) * (b.Y - a.Y)) / 2;
-        }
-
-        static bool Inside(Vector2[] polygon, Vector2 p)
-        {
-            var inside = false;
-            for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
-                if ((polygon[i].Y > p.Y) != (polygon[j].Y > p.Y)
-                    && p.X < (polygon[j].X - polygon[i].X) * (p.Y - polygon[i].Y) / (polygon[j].Y - polygon[i].Y) + polygon[i].X)
-                    inside = !inside;
-            return inside;
         }
     }
 

@@ -24,7 +24,9 @@ public sealed class SwapSource
     public required int[] Triangles { get; init; }
     public int PhotosUsed { get; init; }
 
-    public Vector2[] Points => Enumerable.Range(0, Mesh.Count).Select(i => Mesh[i]).ToArray();
+    /// <summary>The mesh's image points, made once: every swapped face and frame reads them.</summary>
+    public Vector2[] Points => _points ??= Enumerable.Range(0, Mesh.Count).Select(i => Mesh[i]).ToArray();
+    Vector2[]? _points;
 
     /// <summary>
     /// Needs at least one photo with one clear face; the others add to the identity template only. With a parser, what
@@ -73,10 +75,8 @@ public sealed class SwapSource
         var region = Rect.FromEdges((int)(b.X - size * 0.3f), (int)(b.Y - size * 0.3f), (int)(b.Right + size * 0.3f) + 1, (int)(b.Bottom + size * 0.3f) + 1)
             .Intersect(new Rect(0, 0, texture.Width, texture.Height));
         var parsed = await parser.ParseAsync(texture.Crop(region), ct);
-        var oval = mesh.FaceOval;
-        var centre = oval.Aggregate(Vector2.Zero, (sum, p) => sum + p) / oval.Length;
         var inner = new FloatPlane(region.Width, region.Height);
-        LandmarkMasks.Fill(inner, oval.Select(p => centre + (p - centre) * InnerOval - new Vector2(region.X, region.Y)).ToArray(), 1);
+        LandmarkMasks.Fill(inner, LandmarkMasks.InnerFaceOval(mesh).Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
         for (var y = 0; y < region.Height; y++)
         {
             var row = texture.PixelRow(y + region.Y).Slice(region.X, region.Width);
@@ -89,9 +89,6 @@ public sealed class SwapSource
             }
         }
     }
-
-    /// <summary>The protected inside of the face oval, as a fraction of its size around its centre.</summary>
-    const float InnerOval = 0.75f;
 
     /// <summary>
     /// Where the source face turns away from the camera (the far cheek of a turned head, the sides near the ears) the

@@ -52,6 +52,26 @@ public static class LandmarkMasks
         }
     }
 
+    /// <summary>
+    /// The face oval shrunk to <see cref="InnerFaceShare"/> about its centre: inside it lie the eyes, brows, nose and
+    /// lips; outside it the ring where the mesh meets cheeks, ears and jaw (and may overshoot onto the background).
+    /// </summary>
+    public static Vector2[] InnerFaceOval(FaceLandmarks landmarks) => Grown(landmarks.FaceOval, InnerFaceShare);
+
+    public const float InnerFaceShare = 0.75f;
+
+    /// <summary>Whether <paramref name="p"/> lies inside <paramref name="polygon"/> (even-odd rule, as <see cref="Fill"/>).</summary>
+    public static bool Contains(ReadOnlySpan<Vector2> polygon, Vector2 p)
+    {
+        var inside = false;
+        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
+            if ((polygon[i].Y > p.Y) != (polygon[j].Y > p.Y)
+                && p.X < (polygon[j].X - polygon[i].X) * (p.Y - polygon[i].Y) / (polygon[j].Y - polygon[i].Y) + polygon[i].X)
+                inside = !inside;
+        return inside;
+    }
+
+    /// <summary>Scales <paramref name="polygon"/> in place about its centroid.</summary>
     static Vector2[] Grown(Vector2[] polygon, float factor)
     {
         var centre = Vector2.Zero;
