@@ -58,6 +58,13 @@ public sealed class InferenceSession : IDisposable
             // in one process: peak 2.35 → 1.53 GB at the same speed (ISNet, YuNet, the mesh and the embedder no slower).
             EnableMemoryPattern = false,
         };
+        if (options.SaveOptimizedModelTo is { } optimizedPath)
+        {
+            // The weights go to <file>.data beside it, which later sessions map instead of copying (ISNet: session 0.5 → 0.1 s).
+            ortOptions.OptimizedModelFilePath = optimizedPath;
+            ortOptions.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", Path.GetFileName(optimizedPath) + ".data");
+            ortOptions.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+        }
         ExecutionDevice.Apply(ortOptions, options.Device, modelName);
         return ortOptions;
     }

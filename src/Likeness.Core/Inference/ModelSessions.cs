@@ -38,6 +38,12 @@ public sealed class InferenceOptions
     /// </summary>
     public HashSet<string> ArenaFreeModels { get; set; } = [];
 
+    /// <summary>
+    /// Models run from prepared copies on the CPU (Likeness:Inference:PreparedModels; see <see cref="PreparedModel"/>):
+    /// ISNet ships in float16, which ORT's CPU kernels run in float32 behind Cast nodes.
+    /// </summary>
+    public HashSet<string> PreparedModels { get; set; } = ["isnet"];
+
     public InferenceOptions()
     {
         if (Environment.GetEnvironmentVariable("LIKENESS_LOW_MEMORY") == "1") PreferMemory(MemoryHungryModels);
@@ -47,18 +53,18 @@ public sealed class InferenceOptions
     public static readonly string[] MemoryHungryModels = ["isnet", "isnet-int8"];
 
     /// <summary>
-    /// Trades the models' speed for memory. Measured on 2 cores with ISNet (compose, 1313x1348 photo into 640x360;
-    /// a batch of 20): optimisation Extended instead of All leaves out ORT's NCHWc layout transforms, which keep
-    /// blocked copies of the 1024x1024 activations, and no arena frees activations after each run instead of keeping
-    /// them (rounded up to arena chunks) for the next. One compose 1.25 → 0.94 GB peak RSS at the same wall time
-    /// (one run: nothing to reuse, shorter session creation); a batch 1.53 → 1.32 GB but ISNet ~20 % slower per run.
-    /// So a one-photo compose does it, a batch or the server only with LIKENESS_LOW_MEMORY=1.
+    /// Trades the models' speed for memory: no arena, so activations are freed after each run instead of kept (rounded
+    /// up to arena chunks) for the next, and, for models that are not prepared, optimisation Extended instead of All,
+    /// which leaves out ORT's NCHWc layout transforms and their blocked copies. A prepared ISNet keeps All: from its
+    /// float32 saved graph with mapped weights it peaks lower than the shipped float16 model at Extended (2 cores,
+    /// compose of one photo: 0.92 GB at 5.4 s before, 0.79 GB at 4.5 s prepared). A one-photo compose does this; a
+    /// batch or the server only with LIKENESS_LOW_MEMORY=1 (the arena saves a batch time on every run).
     /// </summary>
     public InferenceOptions PreferMemory(IEnumerable<string> models)
     {
         foreach (var model in models)
         {
-            Optimization[model] = GraphOptimization.Extended;
+            if (!PreparedModels.Contains(model)) Optimization[model] = GraphOptimization.Extended;
             ArenaFreeModels.Add(model);
         }
         return this;
@@ -93,14 +99,19 @@ public sealed class ModelSessions(ModelStore store, IOptions<InferenceOptions>? 
     {
         var path = await store.GetPathAsync(name);
         var threads = _options.IntraOpThreads.TryGetValue(name, out var t) ? t : _options.DefaultIntraOpThreads;
-        return InferenceSession.FromFile(path, new SessionOptions
+        var options = new SessionOptions
         {
             IntraOpThreads = threads,
             Device = ExecutionDevice.Parse(_options.Device),
             CpuMemoryArena = !_options.ArenaFreeModels.Contains(name),
             Optimization = _options.Optimization.TryGetValue(name, out var level) ? level : GraphOptimization.All,
-        }, name);
+        };
+        if (options.Device == InferenceDevice.Cpu && _options.PreparedModels.Contains(name))
+            return Prepared(name).CreateSession(path, options);
+        return InferenceSession.FromFile(path, options, name);
     }
+
+    public PreparedModel Prepared(string name) => new(Path.Combine(store.CacheDirectory, "prepared"), name, Sha256Of(name));
 
     public void Dispose()
     {

@@ -11,6 +11,11 @@ public sealed record SessionOptions
     /// ORT's CPU arena keeps the largest run's intermediate tensors allocated for the next run; off, they are freed.
     /// </summary>
     public bool CpuMemoryArena { get; init; } = true;
+    /// <summary>
+    /// Where ORT writes the graph it optimised while creating the session (null: nowhere); its weights go to the same
+    /// name plus <c>.data</c>.
+    /// </summary>
+    public string? SaveOptimizedModelTo { get; init; }
 
     public static SessionOptions Default { get; } = new();
 }
