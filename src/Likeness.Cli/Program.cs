@@ -8,6 +8,7 @@ if (Console.IsOutputRedirected)
     Spectre.Console.AnsiConsole.Profile.Capabilities.Ansi = false;
 }
 
+CommandCatalog.WarmUpRuntimeFor(args);
 var root = new RootCommand("Likeness: a self-hosted identity image studio (local ONNX engine, cloud providers, durable jobs).");
 foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

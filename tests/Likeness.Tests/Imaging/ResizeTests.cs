@@ -103,4 +103,28 @@ public class ResizeTests
         Assert.Equal(blue, topLeft[0, 0]);
         Assert.Equal(black, topLeft[0, 2]);
     }
+
+    [Theory]
+    [InlineData(1024, 1024, false)] // enlarged, as ISNet's input from the sample
+    [InlineData(300, 200, false)]   // shrunk, with a fractional factor
+    [InlineData(700, 700, true)]    // with transparent parts: no colour where alpha rounds to 0
+    public void Resizing_into_a_tensor_matches_resizing_then_converting_within_half_a_level(int width, int height, bool cutOut)
+    {
+        var photo = Likeness.Imaging.Codecs.ImageCodec.Load(Path.Combine(Likeness.Tests.Support.TestPaths.RepoRoot, "samples", "astronaut.png"));
+        if (cutOut)
+            for (int y = 0; y < photo.Height; y++)
+                for (int x = 0; x < photo.Width / 3; x++)
+                    photo[x, y] = photo[x, y] with { A = (byte)(x * 255 / (photo.Width / 3)) };
+        var norm = new Likeness.Imaging.Tensors.TensorNormalization(1f / 256f, [0.5f, 0.5f, 0.5f], [1f, 1f, 1f]);
+        var expected = new float[3 * width * height];
+        Likeness.Imaging.Tensors.ImageTensor.ToTensor(photo.Resize(width, height, ResizeMethod.Area), expected,
+            Likeness.Imaging.Tensors.TensorLayout.Nchw, Likeness.Imaging.Tensors.ChannelOrder.Rgb, norm);
+        var fused = new float[3 * width * height];
+        photo.ResizeToTensor(width, height, fused, norm, ResizeMethod.Area);
+        float worst = 0;
+        for (int i = 0; i < fused.Length; i++) worst = Math.Max(worst, Math.Abs(fused[i] - expected[i]));
+        // Half a level is 0.5/256 here; alpha near 0.5 levels may round either way in the byte path, worth a little more.
+        Assert.True(worst <= (cutOut ? 2.5f : 0.5f) / 256f + 1e-6f, $"differs by {worst * 256:0.000} levels");
+        Assert.Contains(fused, v => v > 0.3f); // not blank
+    }
 }

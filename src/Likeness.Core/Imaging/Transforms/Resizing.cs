@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Likeness.Imaging.Internal;
 
 namespace Likeness.Imaging.Transforms;
@@ -38,6 +40,43 @@ public static class Resizing
             () => SeparablePass.Gather(tx, 1),
             (y, row) => row.CopyTo(dst.Row(y)));
         return dst;
+    }
+
+    /// <summary>
+    /// Resizes straight into an NCHW RGB float tensor (3 x <paramref name="width"/> x <paramref name="height"/>): the
+    /// filter of <see cref="Resize(RgbaImage, int, int, ResizeMethod, bool)"/> without the round trip through bytes
+    /// and a second pass to spread the channels (ISNet's 1024x1024 input from a 512x512 photo: 75-130 ms before, on
+    /// 2 cores). Colours are not rounded to whole levels on the way, so values differ from resizing and then
+    /// <see cref="Tensors.ImageTensor.ToTensor(RgbaImage, Span{float}, Tensors.TensorLayout, Tensors.ChannelOrder, Tensors.TensorNormalization)"/>
+    /// by under half a level.
+    /// </summary>
+    public static void ResizeToTensor(this RgbaImage img, int width, int height, float[] nchw, Tensors.TensorNormalization norm,
+        ResizeMethod method = ResizeMethod.Bilinear)
+    {
+        norm.Validate();
+        int plane = width * height;
+        if (nchw.Length < 3 * plane) throw new ArgumentException($"the tensor needs 3 x {width} x {height} floats, has {nchw.Length}", nameof(nchw));
+        bool premultiplied = !img.IsOpaque();
+        var (tx, ty) = BuildTaps(img.Width, img.Height, width, height, method);
+        var scale = new Vector3(norm.PixelScale / norm.Std[0], norm.PixelScale / norm.Std[1], norm.PixelScale / norm.Std[2]);
+        var offset = new Vector3(-norm.Mean[0] / norm.Std[0], -norm.Mean[1] / norm.Std[1], -norm.Mean[2] / norm.Std[2]);
+        SeparablePass.Run(img.Stride, width * 4, ty,
+            (y, row) => PixelRows.ToFloat(img.Row(y), row, premultiplied),
+            () => SeparablePass.Gather(tx, 4),
+            (y, row) =>
+            {
+                var pixels = MemoryMarshal.Cast<float, Vector4>(row);
+                int at = y * width;
+                for (int x = 0; x < width; x++, at++)
+                {
+                    var p = pixels[x];
+                    if (premultiplied) p = p.W < 0.5f ? Vector4.Zero : p * (255f / p.W); // as Resize's bytes: no alpha, no colour
+                    var v = new Vector3(p.X, p.Y, p.Z) * scale + offset;
+                    nchw[at] = v.X;
+                    nchw[plane + at] = v.Y;
+                    nchw[2 * plane + at] = v.Z;
+                }
+            });
     }
 
     static (Taps X, Taps Y) BuildTaps(int srcW, int srcH, int dstW, int dstH, ResizeMethod method)

@@ -73,9 +73,8 @@ public sealed class IsNetMatting(IModelSessions sessions, bool quantized = false
         ct.ThrowIfCancellationRequested();
 
         long start = Stopwatch.GetTimestamp();
-        var square = image.Resize(InputSize, InputSize, ResizeMethod.Area);
         var input = new float[3 * InputSize * InputSize];
-        ImageTensor.ToTensor(square, input, TensorLayout.Nchw, ChannelOrder.Rgb, Normalization);
+        image.ResizeToTensor(InputSize, InputSize, input, Normalization, ResizeMethod.Area);
         var pre = Stopwatch.GetElapsedTime(start);
 
         // Only the final alpha: the side outputs would copy ~80 MB more per run.
