@@ -22,8 +22,10 @@ public sealed class OcclusionClassifierTests(ITestOutputHelper output)
         ("portraits/face_mask_detection/with_mask045.jpg", Occlusion.Opaque),
         ("portraits/face_mask_detection/with_mask049.jpg", Occlusion.Opaque),
         ("portraits/face_recognition/lin-manuel-miranda.png", Occlusion.Opaque),
-        ("identity/mark_zuckerberg/img58.jpg", Occlusion.Opaque),
-        ("identity/jack_dorsey/img59.jpg", Occlusion.Opaque),
+        // Labelled opaque until 2026-12-06 as "microphone" photos; looked at, the microphone is at chest level (img58)
+        // or beside the body (img59) and nothing covers either face. docs/swap.md gives the accuracy under both labels.
+        ("identity/mark_zuckerberg/img58.jpg", Occlusion.None),
+        ("identity/jack_dorsey/img59.jpg", Occlusion.None),
         ("identity/sundar_pichai/img24.jpg", Occlusion.Transparent),
         ("identity/sundar_pichai/img25.jpg", Occlusion.Transparent),
         ("portraits/3ddfa_v2/JianzhuGuo.jpg", Occlusion.Transparent),
@@ -63,7 +65,7 @@ public sealed class OcclusionClassifierTests(ITestOutputHelper output)
             var verdict = await OcclusionClassifier.ClassifyAsync(engine, parser, image, face);
             confusion[(int)label, (int)verdict.Kind]++;
             if ((name.Contains("with_mask") || name.EndsWith("+bar")) && verdict.Kind != Occlusion.Opaque) missedMasksOrBars.Add(name);
-            output.WriteLine($"{(label == verdict.Kind ? "  " : "X ")}{label,-11} -> {verdict.Kind,-11} clothes {verdict.OccluderShare:0.000} hair {verdict.HairShare:0.000} frame {verdict.FrameEdges:0.00} dark {verdict.EyeDarkness:0.00}  {name}");
+            output.WriteLine($"{(label == verdict.Kind ? "  " : "X ")}{label,-11} -> {verdict.Kind,-11} clothes {verdict.OccluderShare:0.000} hair {verdict.HairShare:0.000} bridge {verdict.GlassesBridge:0.000} dark {verdict.EyeDarkness:0.00}  {name}");
         }
         var correct = Enumerable.Range(0, 3).Sum(i => confusion[i, i]);
         var accuracy = (double)correct / items.Count;
@@ -71,9 +73,11 @@ public sealed class OcclusionClassifierTests(ITestOutputHelper output)
         output.WriteLine("label \\ predicted: none, opaque, transparent");
         foreach (var label in Enum.GetValues<Occlusion>())
             output.WriteLine($"{label,-11} {confusion[(int)label, 0],4} {confusion[(int)label, 1],6} {confusion[(int)label, 2],11}");
-        // Measured 44/50 = 88 %; the misses are microphones (neither hair nor clothes to the parser) and clear glasses.
-        Assert.True(accuracy >= 0.85, $"accuracy {accuracy:P1}");
-        Assert.True(confusion[(int)Occlusion.None, (int)Occlusion.None] == Clean.Length, "a clean face was routed to the occlusion path");
+        // Measured 49/50 = 98 %: the one miss is the microphone at Lin-Manuel Miranda's chin (neither hair nor clothes
+        // to the parser). Clear glasses are caught by their bridge.
+        Assert.True(accuracy >= 0.95, $"accuracy {accuracy:P1}");
+        Assert.True(confusion[(int)Occlusion.None, (int)Occlusion.None] == Clean.Length + 2, "a clean face was routed to the occlusion path");
+        Assert.True(confusion[(int)Occlusion.Transparent, (int)Occlusion.Transparent] == 13, "glasses, clear or tinted, read as something else");
         Assert.True(missedMasksOrBars.Count == 0, $"face masks or pasted bars read as not opaque: {string.Join(", ", missedMasksOrBars)}");
     }
 

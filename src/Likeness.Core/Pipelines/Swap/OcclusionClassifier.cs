@@ -10,21 +10,21 @@ public enum Occlusion { None, Opaque, Transparent }
 
 /// <param name="OccluderShare">Mean clothes probability over the inner face (forehead top, eyes and brows left out): masks, scarves, collars.</param>
 /// <param name="HairShare">Mean hair probability over the band from the brows to the nose tip: hair hanging over the eyes and cheeks (beards sit lower and do not count).</param>
-/// <param name="FrameEdges">Edge strength in the ring around the eyes relative to the cheeks (glasses frames).</param>
+/// <param name="GlassesBridge">The sharpest dip or line down the nose between the eyes, over its mean level (a glasses frame's bridge).</param>
 /// <param name="EyeDarkness">Cheek brightness over eye-area brightness (tinted lenses darken the eyes).</param>
-public sealed record OcclusionVerdict(Occlusion Kind, float OccluderShare, float HairShare, float FrameEdges, float EyeDarkness, float Presence);
+public sealed record OcclusionVerdict(Occlusion Kind, float OccluderShare, float HairShare, float GlassesBridge, float EyeDarkness, float Presence);
 
 /// <summary>
 /// Per face: is something in front of it, opaque (a mask, a microphone, hair, a hand on clothes) or transparent (glasses)?
-/// From local signals only: the parser's hair/clothes share inside the face, the edge energy of a frame around the eyes,
-/// the darkness of tinted lenses. Routes video frames: <see cref="Occlusion.None"/> takes the fast path, anything else
+/// From local signals only: the parser's hair/clothes share inside the face, the bridge of a glasses frame across the
+/// nose, the darkness of tinted lenses. Routes video frames: <see cref="Occlusion.None"/> takes the fast path, anything else
 /// the occlusion-aware one. Thresholds come from the labelled set in the tests (see docs/swap.md for its accuracy).
 /// </summary>
 public static class OcclusionClassifier
 {
     public const float OpaqueShare = 0.06f;
     public const float HairOver = 0.3f;
-    public const float FrameEdgeRatio = 2.6f;
+    public const float GlassesBridge = 0.3f;
     public const float TintedEyes = 2.6f;
 
     /// <summary>Classifies one face of an image: its mesh (given or measured), the region around it parsed.</summary>
@@ -66,31 +66,69 @@ public static class OcclusionClassifier
         var share = area == 0 ? 0 : (float)(cover / area);
         var hairShare = band == 0 ? 0 : (float)(hair / band);
 
-        // Glasses: edges in the ring around the eyes (the frame) against the cheeks; tinted lenses: dark eye areas.
+        // Glasses: a frame's bridge across the nose; tinted lenses: dark eye areas against the cheeks.
         var luma = Luma(roi);
-        var gradient = GradientMagnitude(luma);
         var eyePolygons = new FloatPlane(roi.Width, roi.Height);
         LandmarkMasks.Fill(eyePolygons, mesh.LeftEye.Select(p => p - offset).ToArray(), 1);
         LandmarkMasks.Fill(eyePolygons, mesh.RightEye.Select(p => p - offset).ToArray(), 1);
-        var eyeCore = eyePolygons.Dilate(Math.Max(1, (int)(size * 0.02f)));
         var lensArea = eyePolygons.Dilate(Math.Max(2, (int)(size * 0.07f)));
         var cheeks = LandmarkMasks.BareSkinRegion(mesh, roi.Width, roi.Height, Likeness.Imaging.Transforms.AffineTransform.Translation(-region.X, -region.Y));
-        double ringEdges = 0, ringArea = 0, cheekEdges = 0, cheekArea = 0, lensLuma = 0, cheekLuma = 0;
+        double cheekArea = 0, lensLuma = 0, cheekLuma = 0;
         for (var i = 0; i < luma.Data.Length; i++)
         {
-            if (lensArea.Data[i] > 0 && eyeCore.Data[i] <= 0) { ringEdges += gradient.Data[i]; ringArea++; }
             if (lensArea.Data[i] > 0) lensLuma += luma.Data[i];
-            if (cheeks.Data[i] > 0 && lensArea.Data[i] <= 0) { cheekEdges += gradient.Data[i]; cheekLuma += luma.Data[i]; cheekArea++; }
+            if (cheeks.Data[i] > 0 && lensArea.Data[i] <= 0) { cheekLuma += luma.Data[i]; cheekArea++; }
         }
-        var frameEdges = ringArea == 0 || cheekArea == 0 ? 0 : (float)((ringEdges / ringArea) / Math.Max(1e-3, cheekEdges / cheekArea));
         var lensCount = lensArea.Data.Count(v => v > 0);
         var eyeDarkness = lensCount == 0 || cheekArea == 0 ? 1 : (float)((cheekLuma / cheekArea) / Math.Max(1, lensLuma / lensCount));
 
+        var bridge = BridgeContrast(luma, mesh, offset);
         var kind = eyeDarkness >= TintedEyes ? Occlusion.Transparent
             : share >= OpaqueShare || hairShare >= HairOver ? Occlusion.Opaque
-            : frameEdges >= FrameEdgeRatio ? Occlusion.Transparent
+            : bridge >= GlassesBridge ? Occlusion.Transparent
             : Occlusion.None;
-        return new OcclusionVerdict(kind, share, hairShare, frameEdges, eyeDarkness, mesh.Presence);
+        return new OcclusionVerdict(kind, share, hairShare, bridge, eyeDarkness, mesh.Presence);
+    }
+
+    /// <summary>
+    /// A glasses frame's bridge: the luminance profile down the nose from between the brows to below the eyes, each
+    /// sample averaged across the nose; a bridge is a sharp dip (or a bright line, for metal) that skin's smooth shading
+    /// does not have. The largest departure from the profile's running median, over the profile's mean level.
+    /// </summary>
+    static float BridgeContrast(FloatPlane luma, FaceLandmarks mesh, Vector2 offset)
+    {
+        Vector2 top = mesh[9] - offset, bottom = mesh[195] - offset;
+        Vector2 innerRight = mesh[133], innerLeft = mesh[362];
+        var across = Vector2.Normalize(innerLeft - innerRight);
+        int halfWidth = Math.Max(1, (int)(Vector2.Distance(innerRight, innerLeft) * 0.15f));
+        int n = (int)Vector2.Distance(top, bottom);
+        if (n < 8) return 0;
+        var profile = new float[n];
+        for (int t = 0; t < n; t++)
+        {
+            var centre = Vector2.Lerp(top, bottom, t / (n - 1f));
+            float sum = 0; int count = 0;
+            for (int s = -halfWidth; s <= halfWidth; s++)
+            {
+                var p = centre + across * s;
+                int x = (int)MathF.Round(p.X), y = (int)MathF.Round(p.Y);
+                if (x < 0 || y < 0 || x >= luma.Width || y >= luma.Height) continue;
+                sum += luma[x, y]; count++;
+            }
+            profile[t] = count == 0 ? float.NaN : sum / count;
+        }
+        if (profile.Any(float.IsNaN)) return 0;
+        int w = Math.Max(2, n / 6);
+        float worst = 0;
+        var window = new List<float>();
+        for (int t = 0; t < n; t++)
+        {
+            window.Clear();
+            for (int k = Math.Max(0, t - w); k <= Math.Min(n - 1, t + w); k++) window.Add(profile[k]);
+            window.Sort();
+            worst = Math.Max(worst, Math.Abs(profile[t] - window[window.Count / 2]));
+        }
+        return worst / Math.Max(1f, profile.Average());
     }
 
     static FloatPlane Luma(RgbaImage img)
@@ -99,18 +137,5 @@ public static class OcclusionClassifier
         var pixels = img.Pixels;
         for (var i = 0; i < pixels.Length; i++) plane.Data[i] = 0.299f * pixels[i].R + 0.587f * pixels[i].G + 0.114f * pixels[i].B;
         return plane;
-    }
-
-    static FloatPlane GradientMagnitude(FloatPlane p)
-    {
-        var g = new FloatPlane(p.Width, p.Height);
-        for (var y = 1; y < p.Height - 1; y++)
-            for (var x = 1; x < p.Width - 1; x++)
-            {
-                var gx = p[x + 1, y] - p[x - 1, y];
-                var gy = p[x, y + 1] - p[x, y - 1];
-                g[x, y] = MathF.Sqrt(gx * gx + gy * gy);
-            }
-        return g;
     }
 }
