@@ -27,7 +27,21 @@ public sealed class PreparedModel(string directory, string name, string sha256)
     {
         string widened;
         try { widened = Widen(source); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return InferenceSession.FromFile(source, options, name); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return InferenceSession.FromFile(source, options, name); // ORT reports a model it cannot read better than the parser
+        }
+        try { return FromWidened(widened, options); }
+        catch (InferenceException) when (widened != source)
+        {
+            // A widened copy ORT cannot read (damaged on disk): the shipped model serves now, the copy is made again next time.
+            TryDelete(widened);
+            return InferenceSession.FromFile(source, options, name);
+        }
+    }
+
+    InferenceSession FromWidened(string widened, SessionOptions options)
+    {
         if (options.Optimization == GraphOptimization.None) return InferenceSession.FromFile(widened, options, name);
 
         var optimized = OptimizedPath(options.Optimization);
@@ -43,7 +57,9 @@ public sealed class PreparedModel(string directory, string name, string sha256)
         try
         {
             Directory.CreateDirectory(staging);
-            var session = InferenceSession.FromFile(widened, options with { SaveOptimizedModelTo = staged }, name);
+            InferenceSession session;
+            try { session = InferenceSession.FromFile(widened, options with { SaveOptimizedModelTo = staged }, name); }
+            catch (InferenceException) { return InferenceSession.FromFile(widened, options, name); } // e.g. no room to save the graph
             try
             {
                 File.Move(staged + ".data", optimized + ".data", overwrite: true);

@@ -64,7 +64,7 @@ public sealed class PreparedModelTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
-    public async Task A_torn_saved_graph_is_replaced_and_two_processes_preparing_at_once_leave_whole_files()
+    public async Task A_torn_saved_graph_is_replaced_a_damaged_copy_falls_back_and_two_processes_preparing_at_once_leave_whole_files()
     {
         var (source, prepared) = IsNet(dir);
         // Two preparations at once, as two workers starting together would do.
@@ -78,6 +78,13 @@ public sealed class PreparedModelTests(ITestOutputHelper output) : IDisposable
         using var repaired = prepared.CreateSession(source, Options);
         Assert.True(new FileInfo(optimized).Length > 1000, "the torn graph was not written again");
         Assert.True(MaxDifference(expected, await MatteAsync(repaired)) < 1e-4);
+
+        // A damaged widened copy: the shipped model serves, and the copy is dropped to be made again.
+        File.Delete(optimized);
+        File.WriteAllBytes(prepared.WidenedPath, new byte[1000]);
+        using var fallback = prepared.CreateSession(source, Options);
+        Assert.False(File.Exists(prepared.WidenedPath));
+        Assert.True(MaxDifference(expected, await MatteAsync(fallback)) < 0.02);
     }
 
     [SkippableFact]
