@@ -111,6 +111,7 @@ public sealed class ModelSessions(ModelStore store, IOptions<InferenceOptions>? 
         return InferenceSession.FromFile(path, options, name);
     }
 
+    /// <summary>Where <paramref name="name"/>'s prepared copies live (see <see cref="PreparedModel"/>).</summary>
     public PreparedModel Prepared(string name) => new(Path.Combine(store.CacheDirectory, "prepared"), name, Sha256Of(name));
 
     public void Dispose()

@@ -17,6 +17,8 @@ namespace Likeness.Inference;
 /// </summary>
 public sealed class PreparedModel(string directory, string name, string sha256)
 {
+    public string Directory => directory;
+
     public string WidenedPath => Path.Combine(directory, $"{name}-{sha256[..12]}-f32.onnx");
 
     public string OptimizedPath(GraphOptimization level) =>
@@ -56,7 +58,7 @@ public sealed class PreparedModel(string directory, string name, string sha256)
         var staged = Path.Combine(staging, Path.GetFileName(optimized));
         try
         {
-            Directory.CreateDirectory(staging);
+            System.IO.Directory.CreateDirectory(staging);
             InferenceSession session;
             try { session = InferenceSession.FromFile(widened, options with { SaveOptimizedModelTo = staged }, name); }
             catch (InferenceException) { return InferenceSession.FromFile(widened, options, name); } // e.g. no room to save the graph
@@ -74,7 +76,7 @@ public sealed class PreparedModel(string directory, string name, string sha256)
         }
         finally
         {
-            try { Directory.Delete(staging, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            try { System.IO.Directory.Delete(staging, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 
@@ -85,7 +87,7 @@ public sealed class PreparedModel(string directory, string name, string sha256)
         var nothingToWiden = path + ".none";
         if (File.Exists(path)) return path;
         if (File.Exists(nothingToWiden)) return source;
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         var temp = TempBeside(path);
         try
         {

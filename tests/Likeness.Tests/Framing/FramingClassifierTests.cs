@@ -21,6 +21,20 @@ public class FramingClassifierTests
         Assert.Equal((expected, headCut, noShoulders), (r.Framing, r.HeadCutAtTop, r.NoShoulders));
     }
 
+    [Theory]
+    [InlineData(0f)]     // the box clipped at the left edge
+    [InlineData(306f)]   // ... and at the right edge (306 + 185 = 491)
+    public void A_face_box_that_runs_into_a_side_edge_is_a_close_crop_with_the_face_cut(float x)
+    {
+        // An official portrait cut down the middle of the cheek: head and shoulders otherwise.
+        var r = FramingClassifier.Classify(491, 1137, new BoxF(x, 83, 185, 348));
+        Assert.Equal((PhotoFraming.CloseCrop, true, false, false), (r.Framing, r.FaceCutAtSide, r.HeadCutAtTop, r.NoShoulders));
+        Assert.Equal("the side of the face is cut off", r.CutDescription);
+        Assert.False(FramingClassifier.Classify(491, 1137, new BoxF(x == 0 ? 4 : 302, 83, 185, 348)).FaceCutAtSide);
+        Assert.Equal("the side of the face, the top of the head and the shoulders are cut off",
+            FramingClassifier.Classify(150, 150, new BoxF(0, 2, 110, 140)).CutDescription);
+    }
+
     [Fact]
     public void The_person_matte_decides_between_half_and_full_body()
     {
@@ -37,6 +51,8 @@ public class FramingClassifierTests
     [InlineData("identity/jack_dorsey/img61.jpg", PhotoFraming.CloseCrop)]
     [InlineData("fullbody/tf_pose/ski.jpg", PhotoFraming.FullBody)]
     [InlineData("fullbody/tf_pose/golf.jpg", PhotoFraming.FullBody)]
+    [InlineData("portraits/face_recognition/obama_partial_face.jpg", PhotoFraming.CloseCrop)]   // left cheek cut by the edge
+    [InlineData("portraits/face_recognition/obama_partial_face2.jpg", PhotoFraming.CloseCrop)]  // right cheek
     public async Task Real_photos_get_the_framing_they_show(string relative, PhotoFraming expected)
     {
         var engine = Engine.Require("isnet");

@@ -97,6 +97,7 @@ public static class OcclusionClassifier
     /// </summary>
     static float BridgeContrast(FloatPlane luma, FaceLandmarks mesh, Vector2 offset)
     {
+        // MediaPipe mesh indices: 9 between the brows, 195 on the nose below the eyes, 133/362 the inner eye corners.
         Vector2 top = mesh[9] - offset, bottom = mesh[195] - offset;
         Vector2 innerRight = mesh[133], innerLeft = mesh[362];
         var across = Vector2.Normalize(innerLeft - innerRight);

@@ -23,15 +23,18 @@ public static class FramingClassifier
     {
         double fh = Math.Max(face.Height, 1);
         bool headCut = face.Y < MinRoomAboveFace * fh;
+        // The detector clips its box to the photo: a box that reaches the left or right edge has a face cut there,
+        // which would sit in a scene with a straight edge through the cheek.
+        bool sideCut = face.X <= 0.5f || face.Right >= photoWidth - 0.5f;
         double roomBelowChin = (photoHeight - face.Bottom) / fh;
         bool noShoulders = roomBelowChin < MinRoomBelowChin;
         double below = Math.Max(0, ((personBottom ?? photoHeight) - face.Bottom) / fh);
         PhotoFraming framing;
-        if (headCut || noShoulders) framing = PhotoFraming.CloseCrop;
+        if (headCut || noShoulders || sideCut) framing = PhotoFraming.CloseCrop;
         else if (below <= MaxBustBelowChin) framing = PhotoFraming.HeadAndShoulders;
         else if (below >= MinFullBodyBelowChin && touchesBottom != true) framing = PhotoFraming.FullBody;
         else framing = PhotoFraming.HalfBody;
-        return new FramingResult(framing, headCut, noShoulders, Math.Round(below, 2));
+        return new FramingResult(framing, headCut, noShoulders, Math.Round(below, 2), sideCut);
     }
 
     /// <summary>With the person matte: how far the person reaches and whether the bottom edge cuts them.</summary>

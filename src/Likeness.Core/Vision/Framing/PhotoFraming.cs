@@ -6,7 +6,7 @@ public enum PhotoFraming
     FullBody,
     HalfBody,
     HeadAndShoulders,
-    /// <summary>The face fills the photo: the top of the head and/or the shoulders are cut off.</summary>
+    /// <summary>The frame cuts the head: its top, the side of the face, and/or the shoulders are cut off.</summary>
     CloseCrop,
 }
 
@@ -14,7 +14,8 @@ public enum PhotoFraming
 /// <param name="HeadCutAtTop">The photo's top edge cuts through the skull (the face box starts at or near it).</param>
 /// <param name="NoShoulders">Less than about half a face height is left below the chin.</param>
 /// <param name="BodyBelowChin">How far the person reaches below the chin, in face-box heights.</param>
-public sealed record FramingResult(PhotoFraming Framing, bool HeadCutAtTop, bool NoShoulders, double BodyBelowChin)
+/// <param name="FaceCutAtSide">The photo's left or right edge cuts through the face (the detector's box runs into it).</param>
+public sealed record FramingResult(PhotoFraming Framing, bool HeadCutAtTop, bool NoShoulders, double BodyBelowChin, bool FaceCutAtSide = false)
 {
     /// <summary>Kebab-case name for reports and JSON: full-body, half-body, head-and-shoulders, close-crop.</summary>
     public string Name => Framing switch
@@ -26,11 +27,17 @@ public sealed record FramingResult(PhotoFraming Framing, bool HeadCutAtTop, bool
     };
 
     /// <summary>What is cut off, in words a user understands.</summary>
-    public string CutDescription => (HeadCutAtTop, NoShoulders) switch
+    public string CutDescription
     {
-        (true, true) => "the top of the head and the shoulders are cut off",
-        (true, false) => "the top of the head is cut off",
-        (false, true) => "the shoulders are cut off",
-        _ => "nothing is cut off",
-    };
+        get
+        {
+            var cut = new List<string>();
+            if (FaceCutAtSide) cut.Add("the side of the face");
+            if (HeadCutAtTop) cut.Add("the top of the head");
+            if (NoShoulders) cut.Add("the shoulders");
+            if (cut.Count == 0) return "nothing is cut off";
+            var what = cut.Count == 1 ? cut[0] : string.Join(", ", cut[..^1]) + " and " + cut[^1];
+            return $"{what} {(cut.Count > 1 || NoShoulders ? "are" : "is")} cut off";
+        }
+    }
 }
