@@ -4,6 +4,7 @@ using Likeness.Imaging.Codecs;
 using Likeness.Imaging.Transforms;
 using Likeness.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Server.Tests;
 
@@ -92,6 +93,36 @@ public sealed class IdentityViewsTests(ServerFixture server)
         var dto = await (await alice.GetAsync($"/identities/{identity}")).Json(HttpStatusCode.OK);
         Assert.Equal("none", dto.GetProperty("status").GetString());
         Assert.False(dto.GetProperty("hasEmbedding").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_views_job_canceled_between_its_steps_restores_the_status()
+    {
+        // After `analyse` succeeds the identity is `preparing` and no step runs: a cancel landing there (CI stop 26, on
+        // PostgreSQL) left it `preparing` for good. The job is written as that moment with its cancel already requested,
+        // so whichever worker picks it up ends it before `render`.
+        var alice = server.Alice();
+        var identity = await alice.CreateIdentity("Between Steps");
+        var job = new Likeness.Server.Data.Job
+        {
+            Id = Guid.NewGuid(), Kind = "identity-views", InputJson = $"{{\"identityId\":\"{identity}\"}}", CancelRequested = true,
+            Status = Likeness.Jobs.JobStatus.Running, CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+        };
+        await using (var db = server.Db())
+        {
+            var row = await db.Identities.SingleAsync(i => i.Id == identity);
+            job.OwnerId = row.OwnerId;
+            job.Steps.Add(new Likeness.Server.Data.JobStep { Id = Guid.NewGuid(), JobId = job.Id, Index = 0, Name = "analyse", Status = Likeness.Jobs.JobStatus.Succeeded, Attempts = 1, MaxAttempts = 3, OutputJson = "{}" });
+            job.Steps.Add(new Likeness.Server.Data.JobStep { Id = Guid.NewGuid(), JobId = job.Id, Index = 1, Name = "render", Status = Likeness.Jobs.JobStatus.Queued, MaxAttempts = 3 });
+            row.Status = Likeness.Server.Data.IdentityStatus.Preparing;
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync();
+        }
+        await server.App.Services.GetRequiredService<Likeness.Jobs.IJobQueue>().EnqueueAsync(job.Id, default);
+        var ended = await alice.WaitForJob(job.Id);
+        Assert.Equal("canceled", ended.GetProperty("status").GetString());
+        Assert.Equal(0, ended.GetProperty("steps")[1].GetProperty("attempts").GetInt32());
+        Assert.Equal("none", (await (await alice.GetAsync($"/identities/{identity}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
 
     [SkippableFact]

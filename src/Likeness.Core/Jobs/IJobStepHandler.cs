@@ -29,6 +29,12 @@ public interface IJobKind
 
     /// <summary>HTTP status for a rejected input: 400 by default; 422 for kinds whose refusals depend on server state (assets, providers).</summary>
     int InvalidInputStatus => 400;
+
+    /// <summary>
+    /// Called when a job of this kind ends canceled, before that is saved, to undo state its steps set. A cancel can land
+    /// inside a step or between two, so a step's own catch cannot cover it.
+    /// </summary>
+    Task CanceledAsync(System.Text.Json.JsonElement input) => Task.CompletedTask;
 }
 
 public sealed record JobOwner(Guid UserId);

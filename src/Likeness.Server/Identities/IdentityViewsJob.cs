@@ -61,22 +61,24 @@ public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory, I
     internal static IdentityViewsInput Parse(JobStepContext c) =>
         c.Input.Deserialize<IdentityViewsInput>(Json.Options) ?? throw new PermanentJobException("The job input is empty.");
 
+    /// <summary>On cancel (in a step or between the two) the identity goes back to `ready` or `none`, depending on whether earlier views and a template exist.</summary>
+    public async Task CanceledAsync(JsonElement input)
+    {
+        if (input.Deserialize<IdentityViewsInput>(Json.Options) is not { IdentityId: var identityId }) return;
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var ready = await db.Identities.AnyAsync(i => i.Id == identityId && i.EmbeddingTemplate != null && i.Views.Any(), CancellationToken.None);
+        await SetStatusAsync(dbFactory, identityId, ready ? IdentityStatus.Ready : IdentityStatus.None, null, CancellationToken.None);
+    }
+
     /// <summary>
     /// Runs a step's work with the identity's status kept true: `preparing` while it runs, `error` with the reason when it
-    /// fails, and on cancel back to `ready` or `none` depending on whether earlier views and a template exist.
+    /// fails. Cancel is <see cref="CanceledAsync"/>'s.
     /// </summary>
     internal static async Task<T> TrackStatusAsync<T>(IDbContextFactory<LikenessDb> dbFactory, Guid identityId, Func<Task<T>> work, CancellationToken ct)
     {
         await SetStatusAsync(dbFactory, identityId, IdentityStatus.Preparing, "views job running", ct);
         try { return await work(); }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            var ready = await db.Identities.AnyAsync(i => i.Id == identityId && i.EmbeddingTemplate != null && i.Views.Any(), CancellationToken.None);
-            await SetStatusAsync(dbFactory, identityId, ready ? IdentityStatus.Ready : IdentityStatus.None, null, CancellationToken.None);
-            throw;
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await SetStatusAsync(dbFactory, identityId, IdentityStatus.Error, e.Message, CancellationToken.None);
             throw;

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Likeness.Server.JobEngine;
 
 /// <summary>Closes jobs: final event, webhook delivery (same transaction), and the batch it belongs to.</summary>
-public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, JobLeases leases)
+public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, JobLeases leases, JobRegistry registry)
 {
     readonly SemaphoreSlim batchGate = new(1, 1);
 
@@ -69,6 +69,8 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
             step.FinishedAt = DateTime.UtcNow;
             JobEvents.Step(db, job, step, reason);
         }
+        if (job.ItemCount == 0 && registry.FindKind(job.Kind) is { } kind)
+            await kind.CanceledAsync(JsonDocument.Parse(job.InputJson).RootElement);
         await FinishAsync(db, job);
     }
 
