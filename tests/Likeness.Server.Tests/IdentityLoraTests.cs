@@ -4,6 +4,7 @@ using Likeness.Pipelines.Lora;
 using Likeness.Providers.Tests.Fakes;
 using Likeness.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Server.Tests;
 
@@ -81,6 +82,37 @@ public sealed class IdentityLoraTests : IClassFixture<ProviderServerFixture>
         var v2 = lora.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
         Assert.Equal("failed", v2.GetProperty("status").GetString());
         Assert.False(string.IsNullOrEmpty(v2.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task A_training_canceled_while_its_step_waits_to_retry_is_canceled_not_training()
+    {
+        // Between two attempts of `train` (a retry's backoff) no step code runs, so only the kind's cancel hook can
+        // close the version row. The job is written as that moment with its cancel requested.
+        var alice = server.Alice();
+        var identity = await alice.CreateIdentity("Backoff");
+        var job = new Likeness.Server.Data.Job
+        {
+            Id = Guid.NewGuid(), Kind = "identity-lora", InputJson = $"{{\"identityId\":\"{identity}\",\"triggerWord\":\"lkbackoff\",\"steps\":1000}}",
+            CancelRequested = true, Status = Likeness.Jobs.JobStatus.Running, CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+        };
+        await using (var db = server.Db())
+        {
+            job.OwnerId = (await db.Identities.SingleAsync(i => i.Id == identity)).OwnerId;
+            job.Steps.Add(new Likeness.Server.Data.JobStep { Id = Guid.NewGuid(), JobId = job.Id, Index = 0, Name = "train", Status = Likeness.Jobs.JobStatus.Queued, Attempts = 1, MaxAttempts = 3, NextAttemptAt = DateTime.UtcNow.AddMinutes(1) });
+            db.IdentityLoras.Add(new Likeness.Server.Data.IdentityLora
+            {
+                Id = Guid.NewGuid(), IdentityId = identity, Version = 1, Status = Likeness.Server.Data.LoraStatus.Training, TriggerWord = "lkbackoff",
+                Steps = 1000, Photos = 3, JobId = job.Id, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync();
+        }
+        await server.App.Services.GetRequiredService<Likeness.Jobs.IJobQueue>().EnqueueAsync(job.Id, default);
+        Assert.Equal("canceled", (await alice.WaitForJob(job.Id)).GetProperty("status").GetString());
+        var version = Assert.Single((await LoraAsync(alice, identity)).GetProperty("versions").EnumerateArray());
+        Assert.Equal("canceled", version.GetProperty("status").GetString());
+        Assert.Contains("canceled", version.GetProperty("reason").GetString());
     }
 
     [SkippableFact]

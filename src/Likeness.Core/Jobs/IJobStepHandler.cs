@@ -34,7 +34,7 @@ public interface IJobKind
     /// Called when a job of this kind ends canceled, before that is saved, to undo state its steps set. A cancel can land
     /// inside a step or between two, so a step's own catch cannot cover it.
     /// </summary>
-    Task CanceledAsync(System.Text.Json.JsonElement input) => Task.CompletedTask;
+    Task CanceledAsync(Guid jobId, System.Text.Json.JsonElement input) => Task.CompletedTask;
 }
 
 public sealed record JobOwner(Guid UserId);

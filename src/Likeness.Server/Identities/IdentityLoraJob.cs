@@ -67,6 +67,15 @@ public sealed partial class IdentityLoraKind(IDbContextFactory<LikenessDb> dbFac
         return null;
     }
 
+    /// <summary>A cancel can land while the step waits out a retry's backoff, outside its own catch: the version row must not stay `training`.</summary>
+    public async Task CanceledAsync(Guid jobId, JsonElement input)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var now = DateTime.UtcNow;
+        await db.IdentityLoras.Where(l => l.JobId == jobId && l.Status == LoraStatus.Training).ExecuteUpdateAsync(l => l
+            .SetProperty(x => x.Status, LoraStatus.Canceled).SetProperty(x => x.StatusReason, "the training job was canceled").SetProperty(x => x.UpdatedAt, now), CancellationToken.None);
+    }
+
     internal static IdentityLoraInput Parse(JobStepContext c) => c.Input.Deserialize<IdentityLoraInput>(Json.Options) ?? throw new PermanentJobException("The job input is empty.");
 }
 

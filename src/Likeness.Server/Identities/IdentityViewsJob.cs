@@ -62,7 +62,7 @@ public sealed class IdentityViewsKind(IDbContextFactory<LikenessDb> dbFactory, I
         c.Input.Deserialize<IdentityViewsInput>(Json.Options) ?? throw new PermanentJobException("The job input is empty.");
 
     /// <summary>On cancel (in a step or between the two) the identity goes back to `ready` or `none`, depending on whether earlier views and a template exist.</summary>
-    public async Task CanceledAsync(JsonElement input)
+    public async Task CanceledAsync(Guid jobId, JsonElement input)
     {
         if (input.Deserialize<IdentityViewsInput>(Json.Options) is not { IdentityId: var identityId }) return;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);

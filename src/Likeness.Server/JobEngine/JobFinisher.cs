@@ -70,7 +70,7 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
             JobEvents.Step(db, job, step, reason);
         }
         if (job.ItemCount == 0 && registry.FindKind(job.Kind) is { } kind)
-            await kind.CanceledAsync(JsonDocument.Parse(job.InputJson).RootElement);
+            await kind.CanceledAsync(job.Id, JsonDocument.Parse(job.InputJson).RootElement);
         await FinishAsync(db, job);
     }
 
