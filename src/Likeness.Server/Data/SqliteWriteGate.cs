@@ -18,6 +18,11 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     readonly SemaphoreSlim gate = new(1, 1);
     readonly ConcurrentDictionary<Guid, Holder> holders = new();
+    readonly Timer reclaimer;
+
+    // Writers wait once, in arrival order, while a timer frees the gate from abandoned transactions. Waiting in 50 ms
+    // slices instead sent a writer whose slice ran out to the back of the queue, so the longest waits grew longest.
+    SqliteWriteGate() => reclaimer = new Timer(_ => ReclaimAbandoned(), null, Poll, Poll);
 
     /// <summary>Who holds the gate; for a transaction, the transaction, so an abandoned one can be noticed.</summary>
     sealed class Holder { public DbTransaction? Transaction; }
@@ -29,24 +34,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInter
     async ValueTask EnterAsync(Guid connection, CancellationToken ct)
     {
         if (holders.ContainsKey(connection)) return;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await gate.WaitAsync(Poll, ct))
-        {
-            ReclaimAbandoned();
-            if (waited.Elapsed > Patience) throw Stuck();
-        }
+        if (!await gate.WaitAsync(Patience, ct)) throw Stuck();
         holders[connection] = new Holder();
     }
 
     void Enter(Guid connection)
     {
         if (holders.ContainsKey(connection)) return;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!gate.Wait(Poll))
-        {
-            ReclaimAbandoned();
-            if (waited.Elapsed > Patience) throw Stuck();
-        }
+        if (!gate.Wait(Patience)) throw Stuck();
         holders[connection] = new Holder();
     }
 

@@ -11,7 +11,7 @@ namespace Likeness.Server.JobEngine;
 
 /// <summary>Creates, cancels and retries jobs on behalf of the API.</summary>
 public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, IJobQueue queue,
-    JobCancellations cancellations, JobFinisher finisher, JobLeases leases, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets)
+    JobCancellations cancellations, JobFinisher finisher, JobLeases leases, JobInserts inserts, IOptions<JobOptions> options, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets)
 {
     public sealed record CreateResult(Job? Job, bool Created, Errors? Errors = null, string? Conflict = null, int ErrorStatus = 400);
 
@@ -51,8 +51,11 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
         if (errors.Any) return new CreateResult(null, false, errors, ErrorStatus: status);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, Json.Options))));
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (idempotencyKey is not null && await FindByKeyAsync(db, owner, idempotencyKey, hash, ct) is { } existing) return existing;
+        if (idempotencyKey is not null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (await FindByKeyAsync(db, owner, idempotencyKey, hash, ct) is { } existing) return existing;
+        }
 
         var now = DateTime.UtcNow;
         var top = NewJob(owner, kind, request.Items is null ? inputs[0] : JsonSerializer.SerializeToElement(new { kind = kind.Kind, items = inputs.Count }), now);
@@ -73,10 +76,7 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
                 toRun.Add(item);
             }
         }
-        db.Jobs.Add(top);
-        db.Jobs.AddRange(toRun.Where(j => j != top));
-        JobEvents.Job(db, top, "created");
-        try { await db.SaveChangesAsync(ct); }
+        try { await inserts.SaveAsync([top, .. toRun.Where(j => j != top)], top, ct); }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {
             // Two requests with the same key raced; the other one won.

@@ -28,7 +28,9 @@ public static class JobsSetup
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<JobRegistry>();
         services.AddSingleton<JobFinisher>();
+        services.AddSingleton<JobThreads>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobInserts>();
         services.AddSingleton<JobService>();
         services.AddSingleton<WebhookSecrets>();
 
