@@ -2,6 +2,7 @@
 // Starts `likeness serve` as a separate process on a loopback port with a fresh data folder (SQLite, or
 // PostgreSQL with --connection), then measures GET /jobs/{id}, POST /jobs (enqueue) and POST /compose (enqueue) for --seconds each
 // with --connections concurrent keep-alive clients, and the server's resident memory after --jobs jobs.
+// `--only compose` runs just the POST /compose scenario (the one that competes with running jobs).
 // `-- --workers 1,2,3 --connection ADMIN [--batch 60]`: compose-batch throughput with 1, 2, 3 worker processes (WorkerScaling.cs).
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -15,6 +16,7 @@ const int WarmUpSeconds = 3;
 var connections = Arg("--connections", 16);
 var totalJobs = Arg("--jobs", 10_000);
 var connection = args.SkipWhile(a => a != "--connection").Skip(1).FirstOrDefault();
+var composeOnly = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() == "compose";
 var data = Path.Combine(Path.GetTempPath(), "likeness-bench-" + Guid.NewGuid().ToString("N"));
 
 var dll = Path.Combine(AppContext.BaseDirectory, "likeness.dll");
@@ -40,30 +42,33 @@ try
 
     var form = new MultipartFormDataContent { { new ByteArrayContent(SmallPng()), "file", "bench.png" }, { new StringContent("SCENE_IMAGE"), "type" } };
     var asset = JsonDocument.Parse(await (await http.PostAsync("/assets", form)).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-    var probe = await http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } });
-    var jobId = JsonDocument.Parse(await probe.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-
-    await Run("GET /jobs/{id}", () => http.GetAsync($"/jobs/{jobId}"));
-    // The same with wrk (Debian's C load generator) when it is installed: a lighter client leaves more of the shared
-    // cores to the server, so the two lines together separate the server's cost from the .NET client's.
-    if (await Wrk($"{url}/jobs/{jobId}", token) is { } wrkLine) Console.WriteLine(wrkLine);
-    var created = await Run("POST /jobs (enqueue)", () => http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } }));
-
-    // Memory after N jobs: top up to N, wait for the queue to drain (bounded), then read the server's RSS.
-    var remaining = Math.Max(0, totalJobs - created - 1);
-    var start = Stopwatch.StartNew();
-    await Parallel.ForEachAsync(Enumerable.Range(0, remaining), new ParallelOptions { MaxDegreeOfParallelism = connections },
-        async (_, ct) => (await http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } }, ct)).EnsureSuccessStatusCode());
-    var drainDeadline = DateTime.UtcNow.AddMinutes(10);
-    int queued;
-    do
+    if (!composeOnly)
     {
-        await Task.Delay(2000);
-        queued = JsonDocument.Parse(await http.GetStringAsync("/jobs?status=queued&pageSize=1")).RootElement.GetProperty("total").GetInt32();
-    } while (queued > 0 && DateTime.UtcNow < drainDeadline);
-    var total = JsonDocument.Parse(await http.GetStringAsync("/jobs?pageSize=1")).RootElement.GetProperty("total").GetInt32();
-    var succeeded = JsonDocument.Parse(await http.GetStringAsync("/jobs?status=succeeded&pageSize=1")).RootElement.GetProperty("total").GetInt32();
-    Console.WriteLine($"after {total} jobs ({succeeded} succeeded, {queued} still queued, {start.Elapsed.TotalSeconds:0} s to create and drain the rest): server RSS {Rss(server.Id)} MB");
+        var probe = await http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } });
+        var jobId = JsonDocument.Parse(await probe.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        await Run("GET /jobs/{id}", () => http.GetAsync($"/jobs/{jobId}"));
+        // The same with wrk (Debian's C load generator) when it is installed: a lighter client leaves more of the shared
+        // cores to the server, so the two lines together separate the server's cost from the .NET client's.
+        if (await Wrk($"{url}/jobs/{jobId}", token) is { } wrkLine) Console.WriteLine(wrkLine);
+        var created = await Run("POST /jobs (enqueue)", () => http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } }));
+
+        // Memory after N jobs: top up to N, wait for the queue to drain (bounded), then read the server's RSS.
+        var remaining = Math.Max(0, totalJobs - created - 1);
+        var start = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, remaining), new ParallelOptions { MaxDegreeOfParallelism = connections },
+            async (_, ct) => (await http.PostAsJsonAsync("/jobs", new { kind = "duplicate", input = new { assetId = asset } }, ct)).EnsureSuccessStatusCode());
+        var drainDeadline = DateTime.UtcNow.AddMinutes(10);
+        int queued;
+        do
+        {
+            await Task.Delay(2000);
+            queued = JsonDocument.Parse(await http.GetStringAsync("/jobs?status=queued&pageSize=1")).RootElement.GetProperty("total").GetInt32();
+        } while (queued > 0 && DateTime.UtcNow < drainDeadline);
+        var total = JsonDocument.Parse(await http.GetStringAsync("/jobs?pageSize=1")).RootElement.GetProperty("total").GetInt32();
+        var succeeded = JsonDocument.Parse(await http.GetStringAsync("/jobs?status=succeeded&pageSize=1")).RootElement.GetProperty("total").GetInt32();
+        Console.WriteLine($"after {total} jobs ({succeeded} succeeded, {queued} still queued, {start.Elapsed.TotalSeconds:0} s to create and drain the rest): server RSS {Rss(server.Id)} MB");
+    }
 
     // Last, because every accepted compose job then runs the engine (fast matting, colour background) on the same
     // cores: this is the enqueue rate while the server is also working, not an idle-server figure.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -144,6 +145,39 @@ public sealed class JobTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.Contains("already used for a different request", other.Detail());
         var page = await (await alice.GetAsync("/jobs?pageSize=500")).Json(HttpStatusCode.OK);
         Assert.Single(page.GetProperty("items").EnumerateArray(), j => j.TryGetProperty("idempotencyKey", out var k) && k.GetString() == key);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_are_saved_together_and_a_key_race_still_makes_one_job()
+    {
+        // New jobs are written in shared transactions (JobInserts); a combined save that fails on the Idempotency-Key
+        // index must fall back to saving each request alone, so the racing duplicates get the winner and the rest are kept.
+        var alice = server.Client((await server.App.Services.NewUserAsync()).Token);
+        var key = Guid.NewGuid().ToString();
+        var body = new { kind = "test-steps", input = new { stepMillis = 10 } };
+        var keyed = Enumerable.Range(0, 12).Select(_ => alice.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/jobs") { Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", key } } }));
+        var plain = Enumerable.Range(0, 12).Select(_ => alice.PostJson("/jobs", body));
+        var responses = await Task.WhenAll(keyed.Concat(plain));
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
+        var ids = new List<Guid>();
+        foreach (var r in responses) ids.Add((await r.Json(r.StatusCode)).Id());
+        Assert.Single(ids.Take(12).Distinct());
+        Assert.Equal(12, ids.Skip(12).Distinct().Count());
+        var page = await (await alice.GetAsync("/jobs?pageSize=500")).Json(HttpStatusCode.OK);
+        Assert.Equal(13, page.GetProperty("total").GetInt32());
+        foreach (var id in ids.Distinct()) Assert.Equal("succeeded", (await alice.WaitForJob(id)).GetProperty("status").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Job_steps_run_on_threads_below_request_priority()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "per-thread nice values are read from /proc (Linux)");
+        var threads = server.App.Services.GetRequiredService<Likeness.Server.JobEngine.JobThreads>();
+        static int Nice() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]);
+        var (before, after) = await threads.RunAsync(async () => { var n = Nice(); await Task.Delay(20); return (n, Nice()); }, default);
+        Assert.Equal(10, before);
+        Assert.Equal(10, after); // the continuation came back to a job thread
+        Assert.Equal(0, Nice());
     }
 
     [Fact]

@@ -5,6 +5,12 @@ public sealed class JobOptions
     /// <summary>Jobs run at the same time (the concurrency limit).</summary>
     public int Concurrency { get; set; } = 2;
 
+    /// <summary>
+    /// How far below request handling job steps run (Linux nice value of their threads, 0..19; 0 = the same). Requests
+    /// are short and a client waits on them; a job's step is seconds of CPU whoever waits.
+    /// </summary>
+    public int StepNice { get; set; } = 10;
+
     /// <summary>Attempts per step before it fails (including the first).</summary>
     public int MaxAttempts { get; set; } = 3;
 

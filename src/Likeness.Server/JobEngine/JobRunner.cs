@@ -13,7 +13,7 @@ namespace Likeness.Server.JobEngine;
 /// </summary>
 public sealed class JobRunner(
     IDbContextFactory<LikenessDb> dbFactory, JobRegistry registry, JobCancellations cancellations, JobNotifier notifier,
-    JobFinisher finisher, JobLeases leases, IBlobStore blobs, IOptions<JobOptions> options, ILogger<JobRunner> log)
+    JobFinisher finisher, JobLeases leases, IBlobStore blobs, JobThreads threads, IOptions<JobOptions> options, ILogger<JobRunner> log)
 {
     enum Outcome { Succeeded, Stopped }
 
@@ -124,7 +124,8 @@ public sealed class JobRunner(
                     Input = input, PreviousOutputs = outputs, Progress = progress,
                     Artifacts = new JobArtifacts(dbFactory, blobs, job.OwnerId, job.Id, step.Id),
                 };
-                var result = await registry.Handler(job.Kind, step.Name).ExecuteAsync(context, token);
+                var handler = registry.Handler(job.Kind, step.Name);
+                var result = await threads.RunAsync(() => handler.ExecuteAsync(context, token), token);
                 await progress.DisposeAsync();
                 await SucceedAsync(db, job, step, attempt, result, (double)(doneBefore + 1) / total);
                 if (result.Output is { } output) outputs[step.Name] = output;

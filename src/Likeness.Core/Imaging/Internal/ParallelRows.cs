@@ -15,6 +15,7 @@ internal static class ParallelRows
             return;
         }
         int bands = Math.Min(rows, workers * 2);
-        Parallel.For(0, bands, i => body((int)((long)i * rows / bands), (int)((long)(i + 1) * rows / bands)));
+        // The current scheduler, not the thread pool: a server runs job steps on low-priority threads (JobThreads).
+        Parallel.For(0, bands, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, i => body((int)((long)i * rows / bands), (int)((long)(i + 1) * rows / bands)));
     }
 }
