@@ -8,8 +8,9 @@ namespace Likeness.Server.JobEngine;
 /// The threads job steps run on, scheduled by the OS below the API's request threads (Linux: a nice value per thread,
 /// <see cref="JobOptions.StepNice"/>). A server that also runs jobs gave them the same share of the cores as requests:
 /// on 2 cores, two compose jobs stretched POST /compose's p99 to 0.2-0.6 s. Steps are started here as tasks of this
-/// scheduler, so their awaits come back here and the engine's parallel row loops (which use the current scheduler) and
-/// ONNX Runtime's threads (which inherit the nice value of the thread that creates the session) stay below requests too.
+/// scheduler, so their awaits come back here and the engine's parallel row loops (which use the current scheduler) stay
+/// below requests too. ONNX Runtime's own threads (ISNet's) inherit the nice value of the thread that created the shared
+/// session: below requests when a job created it, level with them when a request (a compose preview) did.
 /// </summary>
 public sealed partial class JobThreads : TaskScheduler, IDisposable
 {
