@@ -181,6 +181,16 @@ public sealed class JobTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Work_given_to_job_threads_after_they_stopped_still_runs()
+    {
+        // The host disposes JobThreads on shutdown while a step may still be finishing or canceling.
+        var threads = new Likeness.Server.JobEngine.JobThreads(Microsoft.Extensions.Options.Options.Create(new Likeness.Server.JobEngine.JobOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Likeness.Server.JobEngine.JobThreads>.Instance);
+        threads.Dispose();
+        Assert.Equal(42, await threads.RunAsync(async () => { await Task.Yield(); return 42; }, default).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Jobs_list_filters_by_status_and_pages()
     {
         var alice = server.Client((await server.App.Services.NewUserAsync()).Token);

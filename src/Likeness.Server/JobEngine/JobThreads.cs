@@ -43,7 +43,12 @@ public sealed partial class JobThreads : TaskScheduler, IDisposable
         foreach (var task in queue.GetConsumingEnumerable()) TryExecuteTask(task);
     }
 
-    protected override void QueueTask(Task task) => queue.Add(task);
+    protected override void QueueTask(Task task)
+    {
+        try { queue.Add(task); }
+        // Disposed while the host stops: a step still finishing (or being canceled) goes on on the thread pool.
+        catch (InvalidOperationException) { ThreadPool.UnsafeQueueUserWorkItem(t => TryExecuteTask(t), task, preferLocal: false); }
+    }
 
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => onJobThread && TryExecuteTask(task);
 
