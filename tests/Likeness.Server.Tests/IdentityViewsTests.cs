@@ -125,6 +125,34 @@ public sealed class IdentityViewsTests(ServerFixture server)
         Assert.Equal("none", (await (await alice.GetAsync($"/identities/{identity}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_cancel_still_ends_the_job_when_its_input_cannot_be_read_to_undo_its_state()
+    {
+        var alice = server.Alice();
+        var identity = await alice.CreateIdentity("Unreadable");
+        var job = new Likeness.Server.Data.Job
+        {
+            Id = Guid.NewGuid(), Kind = "identity-views", InputJson = "{broken", CancelRequested = true,
+            Status = Likeness.Jobs.JobStatus.Queued, CreatedAt = DateTime.UtcNow,
+        };
+        await using (var db = server.Db())
+        {
+            job.OwnerId = (await db.Identities.SingleAsync(i => i.Id == identity)).OwnerId;
+            job.Steps.Add(new Likeness.Server.Data.JobStep { Id = Guid.NewGuid(), JobId = job.Id, Index = 0, Name = "analyse", Status = Likeness.Jobs.JobStatus.Queued, MaxAttempts = 3 });
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync();
+        }
+        await server.App.Services.GetRequiredService<Likeness.Jobs.IJobQueue>().EnqueueAsync(job.Id, default);
+        Likeness.Server.Data.Job? row = null;
+        for (var i = 0; i < 300 && (row is null || !Likeness.Jobs.JobStatusExtensions.IsTerminal(row.Status)); i++)
+        {
+            await Task.Delay(50);
+            await using var db = server.Db();
+            row = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.Id);
+        }
+        Assert.Equal(Likeness.Jobs.JobStatus.Canceled, row!.Status);
+    }
+
     [SkippableFact]
     public async Task Photos_of_different_people_end_in_error_with_the_reason_and_keep_nothing()
     {

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Likeness.Server.JobEngine;
 
 /// <summary>Closes jobs: final event, webhook delivery (same transaction), and the batch it belongs to.</summary>
-public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, JobLeases leases, JobRegistry registry)
+public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNotifier notifier, JobLeases leases, JobRegistry registry, ILogger<JobFinisher> log)
 {
     readonly SemaphoreSlim batchGate = new(1, 1);
 
@@ -70,7 +70,14 @@ public sealed class JobFinisher(IDbContextFactory<LikenessDb> dbFactory, JobNoti
             JobEvents.Step(db, job, step, reason);
         }
         if (job.ItemCount == 0 && registry.FindKind(job.Kind) is { } kind)
-            await kind.CanceledAsync(job.Id, JsonDocument.Parse(job.InputJson).RootElement);
+        {
+            // The cancel itself must not fail on the undo (an unreadable input, a database hiccup): it is logged instead.
+            try { await kind.CanceledAsync(job.Id, JsonDocument.Parse(job.InputJson).RootElement); }
+            catch (Exception e) when (e is JsonException or DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                log.LogWarning(e, "Job {Job} ({Kind}): undoing its steps' state on cancel failed", job.Id, job.Kind);
+            }
+        }
         await FinishAsync(db, job);
     }
 
