@@ -21,13 +21,14 @@ public sealed class JobInserts(IDbContextFactory<LikenessDb> dbFactory, ILogger<
     int started;
 
     /// <summary>Saves the jobs (with their steps) and a `created` event for <paramref name="top"/>; throws what saving them alone would.</summary>
-    public Task SaveAsync(IReadOnlyList<Job> jobs, Job top, CancellationToken ct)
+    public Task SaveAsync(IReadOnlyList<Job> jobs, Job top)
     {
         var request = new Pending(jobs, top, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!pending.Writer.TryWrite(request)) throw new InvalidOperationException("The job writer has stopped.");
         if (Interlocked.Exchange(ref started, 1) == 0) _ = Task.Run(WriteAsync);
-        // A canceled request stops waiting; its jobs may still be saved (as when a client disconnects during a commit).
-        return request.Saved.Task.WaitAsync(ct);
+        // Not cut short by a canceled request: once handed over the jobs may be saved, and the caller must then still
+        // put them on the queue, or they would sit `queued` until the next start.
+        return request.Saved.Task;
     }
 
     async Task WriteAsync()

@@ -76,14 +76,14 @@ public sealed class JobService(IDbContextFactory<LikenessDb> dbFactory, JobRegis
                 toRun.Add(item);
             }
         }
-        try { await inserts.SaveAsync([top, .. toRun.Where(j => j != top)], top, ct); }
+        try { await inserts.SaveAsync([top, .. toRun.Where(j => j != top)], top); }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {
             // Two requests with the same key raced; the other one won.
             await using var again = await dbFactory.CreateDbContextAsync(ct);
             return await FindByKeyAsync(again, owner, idempotencyKey, hash, ct) ?? throw new InvalidOperationException("Idempotency race without a winner.");
         }
-        foreach (var job in toRun) await queue.EnqueueAsync(job.Id, ct);
+        foreach (var job in toRun) await queue.EnqueueAsync(job.Id, CancellationToken.None); // saved: queued whatever the client does
         return new CreateResult(top, true);
     }
 
