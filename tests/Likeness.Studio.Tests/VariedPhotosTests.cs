@@ -69,9 +69,33 @@ public sealed class VariedPhotosTests(StudioFixture server)
         var error = page.Locator("#page-error .error");
         await error.WaitForAsync(new() { Timeout = 90_000 });
         Assert.Contains("close face crop", await error.InnerTextAsync());
+
+        // Ticking two boxes in a row sends two previews. The first (crop allowed, two people refused) is held back
+        // until the second has answered, the order a busy server can produce: its late refusal must not wipe the
+        // placement the newer preview showed (CI stop 27 timed out on exactly this).
+        var secondAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previews = 0;
+        await page.RouteAsync("**/compose/preview", async route =>
+        {
+            var n = Interlocked.Increment(ref previews);
+            var answer = await route.FetchAsync();
+            if (n == 1) await secondAnswered.Task.WaitAsync(TimeSpan.FromSeconds(150));
+            await route.FulfillAsync(new() { Response = answer });
+            (n == 1 ? firstAnswered : secondAnswered).TrySetResult();
+        });
         await page.CheckAsync("#allow-crop");
         await page.CheckAsync("#force");
-        await page.Locator("#placement-text").Filter(new() { HasTextString = "Automatic placement" }).WaitForAsync(new() { Timeout = 90_000 });
+        var placed = page.Locator("#placement-text").Filter(new() { HasTextString = "Automatic placement" });
+        await placed.WaitForAsync(new() { Timeout = 120_000 });
+        await firstAnswered.Task.WaitAsync(TimeSpan.FromSeconds(150));
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(200);
+            Assert.Contains("Automatic placement", await page.InnerTextAsync("#placement-text"));
+            Assert.Equal(0, await error.CountAsync());
+        }
+        Assert.Equal(2, previews);
         Assert.Contains("close face crop", await page.InnerTextAsync("#placement-text"));
         studio.AssertNoScriptErrors();
     }

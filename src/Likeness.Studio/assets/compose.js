@@ -6,6 +6,9 @@ await page();
 const params = new URLSearchParams(location.search);
 const canvas = new PlacementCanvas($('#canvas'), onMoved);
 let sceneUrl = null, personUrl = null, resultUrl = null, preview = null, resultAssetId = null, showingBefore = false;
+// Each choice change starts a new preview; only the latest one may show its answer. Two boxes ticked in a row send
+// two previews, and the first (refused: two people) could come back last and wipe the second's placement.
+let previewRun = 0;
 
 // ---- choices ----
 async function fillAssets(select, type, selected) {
@@ -87,7 +90,9 @@ function choices() {
 for (const id of ['matting', 'allow-crop', 'force']) $('#' + id).addEventListener('change', () => { if ($('#person').value) choicesChanged(); });
 
 async function choicesChanged() {
+  previewRun++;
   preview = null;
+  $('#preview').disabled = false;
   canvas.clearPerson();
   setPlacementControls(false);
   $('#placement-text').textContent = '';
@@ -109,6 +114,8 @@ async function choicesChanged() {
 }
 
 async function runPreview() {
+  const run = ++previewRun;
+  const stale = () => run !== previewRun;
   clearError();
   const personAssetId = $('#person').value;
   if (!personAssetId) return showError(new ApiError(0, 'No person chosen', 'choose a person photo, upload one, or pick a photo of an identity'));
@@ -117,12 +124,16 @@ async function runPreview() {
   $('#preview').disabled = true;
   $('#placement-text').textContent = 'Cutting the person out…';
   try {
-    preview = await api('/compose/preview', { method: 'POST', json: { personAssetId, sceneAssetId: scene, ...choices() } });
+    const answer = await api('/compose/preview', { method: 'POST', json: { personAssetId, sceneAssetId: scene, ...choices() } });
+    if (stale()) return;
+    preview = answer;
     await canvas.setPerson(preview.cutout, preview.cutoutWidth, preview.cutoutHeight, preview.placement);
+    if (stale()) return;
     setPlacementControls(!!preview.placement);
     describePlacement(false);
     for (const w of preview.warnings) $('#placement-text').append(h('span', { class: 'warning' }, ' ' + w));
   } catch (e) {
+    if (stale()) return;
     $('#placement-text').textContent = '';
     showError(e);
   }
