@@ -6,19 +6,23 @@ let pageNo = 1;
 const pageSize = 48;
 const typeWords = { HEADSHOT: 'Headshot', BACKGROUND: 'Background', SCENE_IMAGE: 'Scene image', VIDEO: 'Video', LORA_MODEL: 'LoRA model' };
 
+// A newer load (a filter changed, a page turned) wins over an older one that answers late.
+let loadRun = 0;
 async function load() {
+  const run = ++loadRun;
   clearError();
   const grid = $('#asset-grid');
   const type = $('#type-filter').value, folder = $('#folder-filter').value.trim();
   try {
     const result = await api(`/assets?page=${pageNo}&pageSize=${pageSize}${type ? `&type=${type}` : ''}${folder ? `&folder=${encodeURIComponent(folder)}` : ''}`);
+    if (run !== loadRun) return;
     grid.replaceChildren(...(result.items.length ? result.items.map(tile) : [h('li', { class: 'empty' }, 'Nothing here yet.')]));
     const pages = Math.max(1, Math.ceil(result.total / pageSize));
     $('#page-label').textContent = `Page ${pageNo} of ${pages} (${result.total} assets)`;
     $('#prev').disabled = pageNo <= 1;
     $('#next').disabled = pageNo >= pages;
     if (location.hash) document.getElementById(location.hash.slice(1))?.classList.add('highlight');
-  } catch (e) { showError(e); }
+  } catch (e) { if (run === loadRun) showError(e); }
   grid.removeAttribute('aria-busy');
 }
 

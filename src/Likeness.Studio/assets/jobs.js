@@ -17,7 +17,10 @@ const kindWords = {
   generate: 'Generate', duplicate: 'Duplicate',
 };
 
+// A newer load (a filter changed, a page turned) wins over an older one that answers late.
+let loadRun = 0;
 async function load() {
+  const run = ++loadRun;
   clearError();
   live.abort();
   live = new AbortController();
@@ -26,6 +29,7 @@ async function load() {
   const status = $('#status-filter').value;
   try {
     const result = await api(`/jobs?page=${pageNo}&pageSize=${pageSize}${status ? `&status=${status}` : ''}`);
+    if (run !== loadRun) return;
     const rows = result.items.map(row);
     $('#job-rows').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: '5', class: 'empty' }, 'No jobs here yet.'))]));
     const pages = Math.max(1, Math.ceil(result.total / pageSize));
@@ -34,7 +38,7 @@ async function load() {
     $('#next').disabled = pageNo >= pages;
     const active = result.items.filter(j => j.status === 'queued' || j.status === 'running').length;
     if (active > MaxStreams) refresh = setTimeout(load, 3000);
-  } catch (e) { showError(e); }
+  } catch (e) { if (run === loadRun) showError(e); }
 }
 
 function row(job) {
