@@ -48,6 +48,21 @@ public sealed class SwapTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task The_bundled_samples_swap_the_astronaut_onto_grace_hopper_as_the_readme_shows()
+    {
+        var engine = Require();
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        var source = await SwapSource.FromPhotosAsync(engine, [("astronaut.png", Engine.Sample("astronaut.png").Decode())], parser);
+        var target = Engine.Sample("grace_hopper.jpg").Decode();
+        var result = await new FaceSwapper(engine, parser).SwapAsync(source, target, new SwapOptions());
+        var face = Assert.Single(result.Faces);
+        output.WriteLine($"to source {face.SimilarityToSource:0.000}, to target {face.SimilarityToTarget:0.000}, mask {face.MaskCoverage:P0}");
+        Assert.True(face.TakesSourceIdentity, $"similarity to source {face.SimilarityToSource:0.00}, to the original {face.SimilarityToTarget:0.00}");
+        Assert.True(face.SimilarityToTarget < 0.4f, $"the result still reads as Grace Hopper ({face.SimilarityToTarget:0.00})");
+        Assert.Equal((target.Width, target.Height), (result.Image.Width, result.Image.Height));
+    }
+
+    [SkippableFact]
     public async Task Occlusion_mask_keeps_a_surgical_mask_over_the_face_the_box_mask_paints_over_it()
     {
         var engine = Require();
