@@ -48,10 +48,11 @@ public static class SwapBench
                 var report = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, clip, output, videoOptions, null, ct);
                 fps[name] = report.FramesPerSecond;
                 var occluded = report.Tracks.Sum(t => t.FramesOccluded);
+                var classified = report.Tracks.Sum(t => t.FramesClassified);
                 var similarity = report.Tracks.Where(t => t.MeanSimilarityToSource is not null).Select(t => t.MeanSimilarityToSource!.Value).DefaultIfEmpty(float.NaN).Average();
                 results.Add(new StageResult("swap", $"video {name} {info.Width}x{info.Height}, {report.Frames} frames", report.Frames, 1000 / report.FramesPerSecond, null,
                     $"{report.FramesPerSecond:0.0} fps{(name != "always-heavy" ? $" ({report.FramesPerSecond / fps["always-heavy"]:0.0}x always-heavy)" : "")}" +
-                    $"{(name == "routed" ? $", {occluded} face-frames routed to the occlusion path" : "")}; similarity to the source {similarity:0.00}; " +
+                    $"{(name == "routed" ? $", {occluded} face-frames routed to the occlusion path, classified on {classified}" : "")}; similarity to the source {similarity:0.00}; " +
                     $"per frame: {string.Join(", ", report.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:0}"))}"));
             }
             finally

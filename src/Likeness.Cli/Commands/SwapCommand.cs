@@ -193,7 +193,7 @@ static class VideoCli
         }
         AnsiConsole.MarkupLine($"{report!.Frames} frames ({report.FramesWithSwap} with a swapped face) in {report.Seconds:0.0} s = {report.FramesPerSecond:0.0} fps; audio {(report.AudioCopied ? "copied" : "none in the input")}");
         foreach (var t in report.Tracks)
-            AnsiConsole.MarkupLine($"track {t.Id} (from frame {t.FirstFrame}): {t.FramesSwapped} frames ({t.FramesOccluded} routed to the occlusion path); similarity to the source {(t.MeanSimilarityToSource is { } s ? s.ToString("0.00") : "n/a")} over {t.Sampled} sampled frames");
+            AnsiConsole.MarkupLine($"track {t.Id} (from frame {t.FirstFrame}): {t.FramesSwapped} frames ({t.FramesOccluded} routed to the occlusion path, classified on {t.FramesClassified}); similarity to the source {(t.MeanSimilarityToSource is { } s ? s.ToString("0.00") : "n/a")} over {t.Sampled} sampled frames");
         AnsiConsole.MarkupLine($"per frame: {string.Join(", ", report.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:0.0} ms"))}");
         AnsiConsole.MarkupLine($"written to {Markup.Escape(output)}");
         return report;

@@ -65,7 +65,7 @@ public sealed class OcclusionClassifierTests(ITestOutputHelper output)
             var verdict = await OcclusionClassifier.ClassifyAsync(engine, parser, image, face);
             confusion[(int)label, (int)verdict.Kind]++;
             if ((name.Contains("with_mask") || name.EndsWith("+bar")) && verdict.Kind != Occlusion.Opaque) missedMasksOrBars.Add(name);
-            output.WriteLine($"{(label == verdict.Kind ? "  " : "X ")}{label,-11} -> {verdict.Kind,-11} clothes {verdict.OccluderShare:0.000} hair {verdict.HairShare:0.000} bridge {verdict.GlassesBridge:0.000} dark {verdict.EyeDarkness:0.00}  {name}");
+            output.WriteLine($"{(label == verdict.Kind ? "  " : "X ")}{label,-11} -> {verdict.Kind,-11} clothes {verdict.OccluderShare:0.000} unexplained {verdict.Unexplained:0.000} hair {verdict.HairShare:0.000} bridge {verdict.GlassesBridge:0.000} dark {verdict.EyeDarkness:0.00}  {name}");
         }
         var correct = Enumerable.Range(0, 3).Sum(i => confusion[i, i]);
         var accuracy = (double)correct / items.Count;
@@ -82,16 +82,21 @@ public sealed class OcclusionClassifierTests(ITestOutputHelper output)
     }
 
     /// <summary>A flat grey bar over nose tip to chin, mouth-corners wide plus a margin: a pasted occluder.</summary>
-    static RgbaImage PasteBar(RgbaImage photo, FaceLandmarks mesh)
+    internal static RgbaImage PasteBar(RgbaImage photo, FaceLandmarks mesh, Rgba32? colour = null)
     {
         var image = photo.Clone();
+        var bar = BarRect(mesh).Intersect(new Rect(0, 0, image.Width, image.Height));
+        for (var y = bar.Y; y < bar.Bottom; y++)
+            for (var x = bar.X; x < bar.Right; x++)
+                image[x, y] = colour ?? new Rgba32(90, 95, 105);
+        return image;
+    }
+
+    internal static Rect BarRect(FaceLandmarks mesh)
+    {
         var width = Vector2.Distance(mesh.LeftMouthCorner, mesh.RightMouthCorner) * 1.8f;
         var centre = (mesh.LeftMouthCorner + mesh.RightMouthCorner) / 2;
-        int x0 = (int)(centre.X - width / 2), x1 = (int)(centre.X + width / 2), y0 = (int)mesh.NoseTip.Y, y1 = (int)(mesh.Chin.Y - (mesh.Chin.Y - centre.Y) * 0.2f);
-        for (var y = Math.Max(0, y0); y < Math.Min(image.Height, y1); y++)
-            for (var x = Math.Max(0, x0); x < Math.Min(image.Width, x1); x++)
-                image[x, y] = new Rgba32(90, 95, 105);
-        return image;
+        return Rect.FromEdges((int)(centre.X - width / 2), (int)mesh.NoseTip.Y, (int)(centre.X + width / 2), (int)(mesh.Chin.Y - (mesh.Chin.Y - centre.Y) * 0.2f));
     }
 
     /// <summary>Dark lenses (35 % transmission) with a black frame over both eyes: tinted glasses.</summary>

@@ -80,6 +80,69 @@ public sealed class VideoSwapTests(ITestOutputHelper output) : IDisposable
         Assert.True(ious.Average() > 0.8, $"mean IoU {ious.Average():0.000}");
     }
 
+    [SkippableTheory]
+    [InlineData(90, 95, 105)]    // the labelled set's grey: about as bright as the skin it hides
+    [InlineData(170, 200, 222)]  // a surgical mask's light blue
+    public async Task A_bar_that_appears_mid_clip_is_routed_to_the_occlusion_path_from_its_first_frame(byte r, byte g, byte b)
+    {
+        var (engine, swapper, source) = await SetUpAsync();
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        var input = Support.TestPaths.TestDataFile("video/obama.mp4");
+        var info = await Ffmpeg.ProbeAsync(input);
+        // The clip again, with a bar over nose and mouth (the labelled set's edit) from frame 25 on.
+        const int from = 25;
+        var barClip = Path.Combine(dir, "bar.mp4");
+        var bars = new Dictionary<int, Likeness.Imaging.Rect>();
+        await using (var reader = new VideoFrameReader(input, info))
+        await using (var writer = new VideoFrameWriter(barClip, info, input))
+        {
+            var tracker = new FaceTracker(engine);
+            for (var i = 0; await reader.ReadAsync(default) is { } frame; i++)
+            {
+                var faces = await tracker.UpdateAsync(frame, i, default);
+                if (i >= from && faces.Count > 0) bars[i] = OcclusionClassifierTests.BarRect(faces[0].Mesh!);
+                await writer.WriteAsync(bars.ContainsKey(i) ? OcclusionClassifierTests.PasteBar(frame, faces[0].Mesh!, new Likeness.Imaging.Rgba32(r, g, b)) : frame, default);
+            }
+            await writer.CompleteAsync(default);
+        }
+
+        // Only a change of look may trigger a new verdict here: no fixed schedule to fall back on.
+        var options = new VideoSwapOptions { Route = true, ClassifyAtLeastEvery = 10_000 };
+        var clean = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, input, Path.Combine(dir, "clean.mp4"), options);
+        var barred = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, barClip, Path.Combine(dir, "barred.mp4"), options);
+        var every = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, barClip, Path.Combine(dir, "every.mp4"), options with { ClassifyAtLeastEvery = 1 });
+        var (c, o) = (Assert.Single(clean.Tracks), Assert.Single(barred.Tracks));
+        output.WriteLine($"clean: {c.FramesSwapped} frames, classified on {c.FramesClassified}, occluded {c.FramesOccluded}; " +
+                         $"bar from frame {from}: {o.FramesSwapped} frames, classified on {o.FramesClassified}, occluded {o.FramesOccluded}; " +
+                         $"classified on every frame: occluded {every.Tracks[0].FramesOccluded}");
+        Assert.Equal(0, c.FramesOccluded);
+        Assert.True(c.FramesClassified <= clean.Frames / 5, $"the clean clip was classified on {c.FramesClassified} of {clean.Frames} frames, no fewer than every 5th");
+        var barFrames = barred.Frames - from;
+        Assert.True(o.FramesOccluded >= barFrames - 1 && o.FramesOccluded <= barFrames, $"{o.FramesOccluded} frames took the occlusion path; the bar is on {barFrames}");
+        // Classifying only on a change of look loses nothing against classifying every frame.
+        Assert.InRange(every.Tracks[0].FramesOccluded, o.FramesOccluded - 1, o.FramesOccluded + 1);
+
+        // And the occlusion path keeps the bar: its pixels come out as they went in, not painted over with a face.
+        long onBar = 0, painted = 0;
+        await using (var before = new VideoFrameReader(barClip, info))
+        await using (var after = new VideoFrameReader(Path.Combine(dir, "barred.mp4"), info))
+            for (var i = 0; await before.ReadAsync(default) is { } inFrame && await after.ReadAsync(default) is { } outFrame; i++)
+            {
+                if (!bars.TryGetValue(i, out var bar)) continue;
+                for (var y = bar.Y + 3; y < bar.Bottom - 3; y++)
+                    for (var x = bar.X + 3; x < bar.Right - 3; x++)
+                    {
+                        onBar++;
+                        if (Distance(outFrame[x, y], inFrame[x, y]) > 24) painted++;
+                    }
+            }
+        output.WriteLine($"bar pixels changed by the swap: {painted} of {onBar} ({(double)painted / onBar:P1})");
+        Assert.True(bars.Count >= barFrames - 1, $"the bar was pasted on {bars.Count} frames");
+        Assert.True(painted < onBar * 0.05, $"{painted} of {onBar} bar pixels were painted over");
+    }
+
+    static int Distance(Likeness.Imaging.Rgba32 a, Likeness.Imaging.Rgba32 b) => Math.Max(Math.Abs(a.R - b.R), Math.Max(Math.Abs(a.G - b.G), Math.Abs(a.B - b.B)));
+
     [SkippableFact]
     public async Task Canceling_mid_video_leaves_no_file()
     {

@@ -71,15 +71,16 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
 
     /// <summary>
     /// Replaces one face of <paramref name="output"/> (in place) whose mesh is known (video tracking passes its own).
-    /// With <paramref name="report"/>, embeds the face before and after for the identity report (two embeddings).
+    /// With <paramref name="report"/>, embeds the face after the swap for the identity report, and before it too unless
+    /// <paramref name="compareToTarget"/> is off (video reports only the similarity to the source: one embedding saved).
     /// </summary>
     public async Task<SwapFaceReport?> SwapFaceAsync(SwapSource source, RgbaImage output, int index, DetectedFace face, FaceLandmarks mesh,
-        SwapOptions options, bool report, Dictionary<string, FloatPlane>? keepMasks, CancellationToken ct)
+        SwapOptions options, bool report, Dictionary<string, FloatPlane>? keepMasks, CancellationToken ct, bool compareToTarget = true)
     {
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         double Lap() { var ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
-        var before = report ? await engine.Identity.EmbedFaceAsync(output, face, ct) : null;
+        var before = report && compareToTarget ? await engine.Identity.EmbedFaceAsync(output, face, ct) : null;
         timings["embed"] = Lap();
 
         var bounds = mesh.Bounds;
@@ -168,7 +169,7 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         LandmarkMasks.Fill(hull, mesh.FaceOval.Select(p => p - new Vector2(region.X, region.Y)).ToArray(), 1);
         var inHull = hull.Data.Count(v => v > 0);
         var covered = hull.Data.Select((v, i) => v > 0 && combined.Data[i] >= 0.5f).Count(b => b);
-        return new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), after.CosineSimilarity(before!),
+        return new SwapFaceReport(index, face.Box, source.Identity.CosineSimilarity(after), before is null ? float.NaN : after.CosineSimilarity(before),
             engine.Identity.Settings.Threshold, inHull == 0 ? 0 : (float)covered / inHull, timings);
     }
 
@@ -332,7 +333,8 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
     }
 
     /// <summary>
-    /// What covers the face: hair and clothes (scarves, masks, collars) inside the face, from the parser. Eyes and brows
+    /// What covers the face: hair, clothes (scarves, masks, collars) and what is none of skin, hair or clothes (a board,
+    /// a phone) inside the face, from the parser. Eyes and brows
     /// stay part of the face (the parser reads brows as hair). A skin-coloured hand reads as skin: the parser cannot
     /// tell it from a cheek, so hands over the face are not masked (a learned occluder model would be needed).
     /// </summary>
@@ -342,8 +344,12 @@ public sealed class FaceSwapper(VisionEngine engine, ISkinClothesHairParser? par
         var eyes = MeshAreas.Mask(mesh, [FaceArea.Eyes], region).Dilate(Math.Max(1, (int)(size * 0.02f)));
         for (var i = 0; i < mask.Data.Length; i++)
         {
-            var cover = MathF.Max(parsed.Hair.Data[i], parsed.Clothes.Data[i]);
-            mask.Data[i] = eyes.Data[i] > 0 ? 1 : Math.Clamp(1 - cover, 0, 1);
+            var (hair, clothes) = (parsed.Hair.Data[i], parsed.Clothes.Data[i]);
+            // What the parser reads as none of its classes inside the face is an object it has no class for.
+            var cover = MathF.Max(MathF.Max(hair, clothes), 1 - parsed.Skin.Data[i] - hair - clothes);
+            // Where the parser is unsure (an occluder it reads as 80 % not-face), the source must not shine through at
+            // 20 %: it drew faint lip and fold lines on a bar held over the mouth. Below 20 % face it is none.
+            mask.Data[i] = eyes.Data[i] > 0 ? 1 : Math.Clamp((1 - cover - 0.2f) / 0.6f, 0, 1);
         }
         return mask.GaussianBlurDownsampled(size * 0.007f);
     }

@@ -141,12 +141,17 @@ public sealed class VideoFrameReader : IAsyncDisposable
 /// <summary>
 /// Encodes RGBA frames to H.264 MP4 (ffmpeg ← stdin), copying the audio of the original. Writes to a hidden partial
 /// file beside the output and moves it into place only on <see cref="CompleteAsync"/>: a cancel or a failure leaves no file.
+/// Frames are handed to ffmpeg by a background task (two may wait), so the caller goes on with the next frame while
+/// one is piped; a written frame must not be changed afterwards.
 /// </summary>
 public sealed class VideoFrameWriter : IAsyncDisposable
 {
     readonly Process process;
     readonly string partial, output;
     readonly StringWriter errors = new();
+    readonly Channel<RgbaImage> frames = Channel.CreateBounded<RgbaImage>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    readonly CancellationTokenSource stop = new();
+    readonly Task pump;
     bool completed;
 
     public VideoFrameWriter(string output, VideoInfo info, string audioFrom)
@@ -161,16 +166,34 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         process = Process.Start(start)!;
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.WriteLine(e.Data); };
         process.BeginErrorReadLine();
+        pump = Task.Run(() => PumpAsync(stop.Token));
+    }
+
+    async Task PumpAsync(CancellationToken ct)
+    {
+        var stdin = process.StandardInput.BaseStream;
+        try
+        {
+            await foreach (var frame in frames.Reader.ReadAllAsync(ct)) await stdin.WriteAsync(frame.Data, ct);
+        }
+        catch (IOException e)
+        {
+            frames.Writer.TryComplete(new VideoException($"ffmpeg stopped encoding: {Errors}", e));
+            throw new VideoException($"ffmpeg stopped encoding: {Errors}", e);
+        }
     }
 
     public async Task WriteAsync(RgbaImage frame, CancellationToken ct)
     {
-        try { await process.StandardInput.BaseStream.WriteAsync(frame.Data, ct); }
-        catch (IOException e) { throw new VideoException($"ffmpeg stopped encoding: {Errors}", e); }
+        if (pump.IsFaulted) await pump;   // the encoder's failure, said at the next frame
+        try { await frames.Writer.WriteAsync(frame, ct); }
+        catch (ChannelClosedException) { await pump; throw; }
     }
 
     public async Task CompleteAsync(CancellationToken ct)
     {
+        frames.Writer.TryComplete();
+        await pump.WaitAsync(ct);
         process.StandardInput.Close();
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0) throw new VideoException($"ffmpeg could not write {output}: {Errors}");
@@ -182,9 +205,13 @@ public sealed class VideoFrameWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        frames.Writer.TryComplete();
+        await stop.CancelAsync();
         if (!process.HasExited) try { process.Kill(); } catch (InvalidOperationException) { }
+        try { await pump; } catch { /* its failure was reported, or we are throwing already */ }
         await process.WaitForExitAsync();
         process.Dispose();
+        stop.Dispose();
         if (!completed && File.Exists(partial)) File.Delete(partial);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Likeness.Imaging;
 using Likeness.Vision.Identity;
 
@@ -18,6 +19,11 @@ public sealed record VideoSwapOptions
     /// with nothing in front takes <see cref="Swap"/> (the fast path), an occluded one <see cref="OccludedSwap"/>. Off: always <see cref="Swap"/>.
     /// </summary>
     public bool Route { get; init; }
+    /// <summary>
+    /// With <see cref="Route"/>: a face is classified again when its look changed since its last verdict
+    /// (<see cref="FaceAppearance"/>), and at the latest after this many frames.
+    /// </summary>
+    public int ClassifyAtLeastEvery { get; init; } = 25;
     public SwapOptions OccludedSwap { get; init; } = new() { Masks = [SwapMaskKind.Box, SwapMaskKind.Occlusion] };
     /// <summary>
     /// Receives (frame, track, the face's final mask over the whole frame) on the report frames: how a benchmark compares
@@ -36,7 +42,8 @@ public sealed record VideoSwapOptions
 
 public sealed record VideoProgress(int Frame, int? TotalFrames, double FramesPerSecond);
 
-public sealed record TrackReport(int Id, int FirstFrame, int FramesSwapped, float? MeanSimilarityToSource, int Sampled, int FramesOccluded = 0);
+/// <param name="FramesClassified">Frames on which the router ran the occlusion classifier on this face (new face, changed look, or the longest wait).</param>
+public sealed record TrackReport(int Id, int FirstFrame, int FramesSwapped, float? MeanSimilarityToSource, int Sampled, int FramesOccluded = 0, int FramesClassified = 0);
 
 public sealed record VideoSwapReport(string Output, int Frames, int FramesWithSwap, double Seconds, double FramesPerSecond, bool AudioCopied,
     IReadOnlyList<TrackReport> Tracks, IReadOnlyDictionary<string, double> StageMillisecondsPerFrame);
@@ -46,86 +53,137 @@ public sealed record VideoSwapReport(string Output, int Frames, int FramesWithSw
 /// face swapped (fast path by default), frames back to ffmpeg as H.264 with the original audio. Canceling or failing
 /// leaves no output file.
 /// </summary>
+/// <remarks>
+/// Two stages overlap: tracking (and routing) of frame N+1 reads the original pixels while frame N is swapped and
+/// handed to the encoder. One stage at a time left a core idle for a third of each frame (1.4 of 2 cores busy).
+/// </remarks>
 public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Likeness.Vision.Parsing.ISkinClothesHairParser? parser = null)
 {
+    /// <summary>One face of a tracked frame as stage one saw it: the track's face and mesh then, and the path it takes.</summary>
+    sealed record TrackedFace(int Track, Likeness.Vision.Faces.DetectedFace Face, Likeness.Vision.Faces.Landmarks.FaceLandmarks Mesh, SwapOptions Swap, bool Occluded, bool Classified);
+
+    sealed record TrackedFrame(RgbaImage Frame, IReadOnlyList<TrackedFace> Faces, double DecodeWaitMs, double TrackMs, double ClassifyMs);
+
     public async Task<VideoSwapReport> SwapAsync(SwapSource source, string input, string output, VideoSwapOptions options,
         IProgress<VideoProgress>? progress = null, CancellationToken ct = default)
     {
+        if (options.Route && parser is null) throw new InvalidOperationException("Occlusion routing needs the skin/clothes/hair parser.");
         var info = await Ffmpeg.ProbeAsync(input, ct);
         await using var reader = new VideoFrameReader(input, info);
         await using var writer = new VideoFrameWriter(output, info, input);
-        var tracker = new FaceTracker(engine, options.DetectEvery);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tracked = Channel.CreateBounded<TrackedFrame>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var tracking = Task.Run(() => TrackAsync(reader, options, tracked.Writer, stop.Token), CancellationToken.None);
+
         var stages = new Dictionary<string, double>();
+        var parts = new Dictionary<string, double>();
         var similarity = new Dictionary<int, List<float>>();
         var swappedFrames = new Dictionary<int, int>();
         var firstFrame = new Dictionary<int, int>();
-        var parts = new Dictionary<string, double>();
-        var verdicts = new Dictionary<int, Occlusion>();
         var occludedFrames = new Dictionary<int, int>();
-        if (options.Route && parser is null) throw new InvalidOperationException("Occlusion routing needs the skin/clothes/hair parser.");
-        int? chosenTrack = null;
+        var classifiedFrames = new Dictionary<int, int>();
         var frames = 0;
         var withSwap = 0;
         var clock = Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
-        void Add(string name) { stages[name] = stages.GetValueOrDefault(name) + stage.Elapsed.TotalMilliseconds; stage.Restart(); }
-
-        while (true)
+        void Add(string name, double ms) => stages[name] = stages.GetValueOrDefault(name) + ms;
+        try
         {
-            stage.Restart();
-            var frame = await reader.ReadAsync(ct);
-            Add("decode wait");
-            if (frame is null) break;
-            var visible = await tracker.UpdateAsync(frame, frames, ct);
-            Add("track");
-            chosenTrack ??= visible.OrderByDescending(t => t.Face.Box.Area).Select(t => (int?)t.Id).FirstOrDefault();
-            var any = false;
-            foreach (var track in visible.Where(t => options.AllFaces || t.Id == chosenTrack))
+            while (true)
             {
-                if (FaceSwapper.CutByFrame(track.Mesh!, frame.Width, frame.Height) is not null) continue;   // left as filmed, never a broken face
-                var report = swappedFrames.GetValueOrDefault(track.Id) % Math.Max(1, options.ReportEvery) == 0;
-                var swap = options.Swap;
-                if (options.Route)
+                stage.Restart();
+                if (!await tracked.Reader.WaitToReadAsync(stop.Token) || !tracked.Reader.TryRead(out var next)) break;
+                Add("tracking wait", stage.Elapsed.TotalMilliseconds);
+                Add("decode wait", next.DecodeWaitMs);
+                Add("track", next.TrackMs);
+                if (options.Route) parts["classify"] = parts.GetValueOrDefault("classify") + next.ClassifyMs;
+                stage.Restart();
+                var any = false;
+                foreach (var face in next.Faces)
                 {
-                    if (!verdicts.ContainsKey(track.Id) || frames % Math.Max(1, options.DetectEvery) == 0)
+                    var report = swappedFrames.GetValueOrDefault(face.Track) % Math.Max(1, options.ReportEvery) == 0;
+                    var masks = report && options.MaskSink is not null ? new Dictionary<string, FloatPlane>() : null;
+                    var result = await swapper.SwapFaceAsync(source, next.Frame, face.Track, face.Face, face.Mesh, face.Swap, report, masks, stop.Token, compareToTarget: false);
+                    if (result is null) continue;
+                    if (masks is not null && masks.TryGetValue($"face{face.Track}-combined", out var combined)) options.MaskSink!(frames, face.Track, combined);
+                    foreach (var (name, ms) in result.TimingsMs) parts[name] = parts.GetValueOrDefault(name) + ms;
+                    any = true;
+                    firstFrame.TryAdd(face.Track, frames);
+                    swappedFrames[face.Track] = swappedFrames.GetValueOrDefault(face.Track) + 1;
+                    if (face.Classified) classifiedFrames[face.Track] = classifiedFrames.GetValueOrDefault(face.Track) + 1;
+                    if (face.Occluded) occludedFrames[face.Track] = occludedFrames.GetValueOrDefault(face.Track) + 1;
+                    if (report && !float.IsNaN(result.SimilarityToSource))
                     {
-                        var started = stage.Elapsed.TotalMilliseconds;
-                        verdicts[track.Id] = (await OcclusionClassifier.ClassifyAsync(engine, parser!, frame, track.Face, track.Mesh, ct)).Kind;
-                        parts["classify"] = parts.GetValueOrDefault("classify") + stage.Elapsed.TotalMilliseconds - started;
-                    }
-                    if (verdicts[track.Id] != Occlusion.None)
-                    {
-                        swap = options.OccludedSwap;
-                        occludedFrames[track.Id] = occludedFrames.GetValueOrDefault(track.Id) + 1;
+                        if (!similarity.TryGetValue(face.Track, out var list)) similarity[face.Track] = list = [];
+                        list.Add(result.SimilarityToSource);
                     }
                 }
-                var masks = report && options.MaskSink is not null ? new Dictionary<string, FloatPlane>() : null;
-                var result = await swapper.SwapFaceAsync(source, frame, track.Id, track.Face, track.Mesh!, swap, report, masks, ct);
-                if (result is null) continue;
-                if (masks is not null && masks.TryGetValue($"face{track.Id}-combined", out var combined)) options.MaskSink!(frames, track.Id, combined);
-                foreach (var (name, ms) in result.TimingsMs) parts[name] = parts.GetValueOrDefault(name) + ms;
-                any = true;
-                firstFrame.TryAdd(track.Id, frames);
-                swappedFrames[track.Id] = swappedFrames.GetValueOrDefault(track.Id) + 1;
-                if (report && !float.IsNaN(result.SimilarityToSource))
-                {
-                    if (!similarity.TryGetValue(track.Id, out var list)) similarity[track.Id] = list = [];
-                    list.Add(result.SimilarityToSource);
-                }
+                Add("swap", stage.Elapsed.TotalMilliseconds);
+                stage.Restart();
+                if (any) withSwap++;
+                await writer.WriteAsync(next.Frame, stop.Token);
+                Add("encode wait", stage.Elapsed.TotalMilliseconds);
+                frames++;
+                progress?.Report(new VideoProgress(frames, info.FrameCount, frames / clock.Elapsed.TotalSeconds));
             }
-            Add("swap");
-            if (any) withSwap++;
-            await writer.WriteAsync(frame, ct);
-            Add("encode wait");
-            frames++;
-            progress?.Report(new VideoProgress(frames, info.FrameCount, frames / clock.Elapsed.TotalSeconds));
+            await tracking;   // its failure (a broken decode, a model error) is the run's failure
         }
+        finally
+        {
+            await stop.CancelAsync();
+            try { await tracking; } catch { /* already reported through the channel, or canceled with us */ }
+        }
+        ct.ThrowIfCancellationRequested();   // stage one ends quietly on a cancel; a cut-short video must not be written
         if (frames == 0) throw new VideoException($"{input}: ffmpeg decoded no frames ({reader.Errors}).");
         await writer.CompleteAsync(ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var tracks = swappedFrames.Keys.Order().Select(id => new TrackReport(id, firstFrame[id], swappedFrames[id],
-            similarity.TryGetValue(id, out var s) && s.Count > 0 ? s.Average() : null, similarity.GetValueOrDefault(id)?.Count ?? 0, occludedFrames.GetValueOrDefault(id))).ToList();
+            similarity.TryGetValue(id, out var s) && s.Count > 0 ? s.Average() : null, similarity.GetValueOrDefault(id)?.Count ?? 0, occludedFrames.GetValueOrDefault(id), classifiedFrames.GetValueOrDefault(id))).ToList();
         return new VideoSwapReport(output, frames, withSwap, seconds, frames / seconds, info.HasAudio, tracks,
             stages.Concat(parts.Select(kv => KeyValuePair.Create("swap:" + kv.Key, kv.Value))).ToDictionary(kv => kv.Key, kv => kv.Value / frames));
+    }
+
+    /// <summary>Stage one: decodes, tracks, picks the faces to swap and routes each; completes the channel at the end or with the error.</summary>
+    async Task TrackAsync(VideoFrameReader reader, VideoSwapOptions options, ChannelWriter<TrackedFrame> output, CancellationToken ct)
+    {
+        try
+        {
+            var tracker = new FaceTracker(engine, options.DetectEvery);
+            var verdicts = new Dictionary<int, (Occlusion Kind, FaceAppearance Look, int Frame)>();
+            int? chosenTrack = null;
+            var clock = Stopwatch.StartNew();
+            for (var index = 0; ; index++)
+            {
+                clock.Restart();
+                var frame = await reader.ReadAsync(ct);
+                var decodeWait = clock.Elapsed.TotalMilliseconds;
+                if (frame is null) break;
+                clock.Restart();
+                var visible = await tracker.UpdateAsync(frame, index, ct);
+                var trackMs = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                chosenTrack ??= visible.OrderByDescending(t => t.Face.Box.Area).Select(t => (int?)t.Id).FirstOrDefault();
+                var faces = new List<TrackedFace>();
+                foreach (var track in visible.Where(t => options.AllFaces || t.Id == chosenTrack))
+                {
+                    if (FaceSwapper.CutByFrame(track.Mesh!, frame.Width, frame.Height) is not null) continue;   // left as filmed, never a broken face
+                    var (occluded, classified) = (false, false);
+                    if (options.Route)
+                    {
+                        var look = FaceAppearance.Of(frame, track.Mesh!);
+                        if (!verdicts.TryGetValue(track.Id, out var last) || index - last.Frame >= Math.Max(1, options.ClassifyAtLeastEvery) || look.ChangedSince(last.Look))
+                        {
+                            verdicts[track.Id] = last = ((await OcclusionClassifier.ClassifyAsync(engine, parser!, frame, track.Face, track.Mesh, ct)).Kind, look, index);
+                            classified = true;
+                        }
+                        occluded = last.Kind != Occlusion.None;
+                    }
+                    faces.Add(new TrackedFace(track.Id, track.Face, track.Mesh!, occluded ? options.OccludedSwap : options.Swap, occluded, classified));
+                }
+                await output.WriteAsync(new TrackedFrame(frame, faces, decodeWait, trackMs, clock.Elapsed.TotalMilliseconds), ct);
+            }
+            output.TryComplete();
+        }
+        catch (Exception e) { output.TryComplete(e is OperationCanceledException ? null : e); }
     }
 }
