@@ -174,6 +174,22 @@ public sealed class VideoSwapTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
+    public async Task The_chosen_person_is_found_again_after_a_scene_cut_and_nobody_else_is_swapped()
+    {
+        var (engine, swapper, source) = await SetUpAsync();
+        var parser = new SkinClothesHairParser(engine.Sessions);
+        // A wide shot of the singer (and the pianist, smaller), the pianist in profile, the singer in close-up from
+        // about frame 90, the audience (Barack and Michelle Obama among them) from about frame 212.
+        var report = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, Support.TestPaths.TestDataFile("video/short_hamilton_clip.mp4"),
+            Path.Combine(dir, "hamilton.mp4"), VideoSwapOptions.For(null, allFaces: false));
+        output.WriteLine($"{report.FramesWithSwap} of {report.Frames} frames swapped; tracks: {string.Join("; ", report.Tracks)}");
+        Assert.True(report.Tracks.Count >= 2, "the close-up after the cut was not taken for the same person");
+        Assert.True(report.FramesWithSwap >= 180, $"only {report.FramesWithSwap} frames swapped (one track, before the cut, is 45)");
+        Assert.All(report.Tracks, t => Assert.True(t.FirstFrame < 212, $"track {t.Id}, first seen at frame {t.FirstFrame} in the audience shot, was swapped"));
+        Assert.All(report.Tracks, t => Assert.True(t.MeanSimilarityToSource >= engine.Identity.Settings.Threshold, $"track {t.Id}: {t.MeanSimilarityToSource:0.00}"));
+    }
+
+    [SkippableFact]
     public async Task Unreadable_files_and_a_missing_ffmpeg_get_errors_that_say_what_to_do()
     {
         RequireFfmpeg();

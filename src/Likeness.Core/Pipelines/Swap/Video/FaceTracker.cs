@@ -34,12 +34,19 @@ public sealed class FaceTracker(VisionEngine engine, int detectEvery = 5, float 
 
     public IReadOnlyList<FaceTrack> Tracks => tracks;
 
-    public async Task<IReadOnlyList<FaceTrack>> UpdateAsync(RgbaImage frame, int frameIndex, CancellationToken ct)
+    /// <param name="followOnly">
+    /// When set, only the tracks it names are followed by their mesh on every frame; the others are kept by the
+    /// detector alone (their box and visibility updated every <c>detectEvery</c> frames, no mesh), which is all a swap
+    /// of one person needs from them. Without it every track is followed.
+    /// </param>
+    public async Task<IReadOnlyList<FaceTrack>> UpdateAsync(RgbaImage frame, int frameIndex, CancellationToken ct, Func<int, bool>? followOnly = null)
     {
-        if (redetect || frameIndex % Math.Max(1, detectEvery) == 0) await DetectAsync(frame, frameIndex, ct);
+        bool Followed(FaceTrack t) => followOnly is null || followOnly(t.Id);
+        if (redetect || frameIndex % Math.Max(1, detectEvery) == 0) await DetectAsync(frame, frameIndex, Followed, ct);
         redetect = false;
         foreach (var track in tracks)
         {
+            if (!Followed(track)) continue;
             var following = track.Visible && track.Mesh is not null;
             var face = following ? FromMesh(track.Mesh!) : track.Face;
             var mesh = following ? await follow.DetectAsync(frame, face, ct) : await engine.Landmarker.DetectAsync(frame, face, ct);
@@ -60,7 +67,7 @@ public sealed class FaceTracker(VisionEngine engine, int detectEvery = 5, float 
         return tracks.Where(t => t.Visible).ToList();
     }
 
-    async Task DetectAsync(RgbaImage frame, int frameIndex, CancellationToken ct)
+    async Task DetectAsync(RgbaImage frame, int frameIndex, Func<FaceTrack, bool> followed, CancellationToken ct)
     {
         var detections = (await engine.Detector.DetectAsync(frame, ct: ct)).ToList();
         var unmatched = new List<FaceTrack>(tracks);
@@ -70,7 +77,13 @@ public sealed class FaceTracker(VisionEngine engine, int detectEvery = 5, float 
             if (best.Track is not null && best.IoU >= 0.3f)
             {
                 unmatched.Remove(best.Track);
-                if (!best.Track.Visible) best.Track.Face = detection;
+                if (!followed(best.Track))
+                {
+                    // Kept by the detector alone: its box is the detection's, and it is seen.
+                    (best.Track.Face, best.Track.Mesh, best.Track.Visible, best.Track.Misses) = (detection, null, true, 0);
+                    best.Track.Frames++;
+                }
+                else if (!best.Track.Visible) best.Track.Face = detection;
                 continue;
             }
             tracks.Add(new FaceTrack { Id = nextId++, Face = detection, FirstFrame = frameIndex });

@@ -9,7 +9,7 @@ public sealed record VideoSwapOptions
 {
     /// <summary>Per-face swap settings; video defaults to the fast path with the box mask.</summary>
     public SwapOptions Swap { get; init; } = new() { Masks = [SwapMaskKind.Box], Fast = true };
-    /// <summary>Every track, or only the one with the largest face when it first appeared.</summary>
+    /// <summary>Every track, or only the person with the largest face in the first frame that has one (<see cref="ChosenPerson"/>: found again after scene cuts).</summary>
     public bool AllFaces { get; init; }
     public int DetectEvery { get; init; } = 5;
     /// <summary>How often the identity report embeds a swapped face (every Nth frame per track).</summary>
@@ -150,7 +150,7 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Liken
         {
             var tracker = new FaceTracker(engine, options.DetectEvery);
             var verdicts = new Dictionary<int, (Occlusion Kind, FaceAppearance Look, int Frame)>();
-            int? chosenTrack = null;
+            var person = new ChosenPerson(engine.Identity);
             var clock = Stopwatch.StartNew();
             for (var index = 0; ; index++)
             {
@@ -159,12 +159,17 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Liken
                 var decodeWait = clock.Elapsed.TotalMilliseconds;
                 if (frame is null) break;
                 clock.Restart();
-                var visible = await tracker.UpdateAsync(frame, index, ct);
+                // One person: only their tracks get a mesh each frame; until they are chosen, every face does.
+                var visible = await tracker.UpdateAsync(frame, index, ct, options.AllFaces || !person.IsChosen ? null : person.Tracks.Contains);
+                if (!options.AllFaces)
+                {
+                    if (!person.IsChosen) await person.ChooseAsync(frame, visible, ct);
+                    else if (index % Math.Max(1, options.DetectEvery) == 0) await person.UpdateAsync(frame, visible, ct);
+                }
                 var trackMs = clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
-                chosenTrack ??= visible.OrderByDescending(t => t.Face.Box.Area).Select(t => (int?)t.Id).FirstOrDefault();
                 var faces = new List<TrackedFace>();
-                foreach (var track in visible.Where(t => options.AllFaces || t.Id == chosenTrack))
+                foreach (var track in visible.Where(t => (options.AllFaces || person.Tracks.Contains(t.Id)) && t.Mesh is not null))
                 {
                     if (FaceSwapper.CutByFrame(track.Mesh!, frame.Width, frame.Height) is not null) continue;   // left as filmed, never a broken face
                     var (occluded, classified) = (false, false);
