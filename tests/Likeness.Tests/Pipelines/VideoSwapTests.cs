@@ -187,6 +187,16 @@ public sealed class VideoSwapTests(ITestOutputHelper output) : IDisposable
         Assert.True(report.FramesWithSwap >= 180, $"only {report.FramesWithSwap} frames swapped (one track, before the cut, is 45)");
         Assert.All(report.Tracks, t => Assert.True(t.FirstFrame < 212, $"track {t.Id}, first seen at frame {t.FirstFrame} in the audience shot, was swapped"));
         Assert.All(report.Tracks, t => Assert.True(t.MeanSimilarityToSource >= engine.Identity.Settings.Threshold, $"track {t.Id}: {t.MeanSimilarityToSource:0.00}"));
+
+        // The singer's microphone and hands come and go in front of his face: classifying on a change of look routes
+        // about as many frames to the occlusion path as classifying every frame, on far fewer classifications.
+        var every = await new VideoSwapper(engine, swapper, parser).SwapAsync(source, Support.TestPaths.TestDataFile("video/short_hamilton_clip.mp4"),
+            Path.Combine(dir, "hamilton-every.mp4"), VideoSwapOptions.For(null, allFaces: false) with { ClassifyAtLeastEvery = 1 });
+        var (onChange, onEvery) = (report.Tracks.Sum(t => t.FramesOccluded), every.Tracks.Sum(t => t.FramesOccluded));
+        var classified = report.Tracks.Sum(t => t.FramesClassified);
+        output.WriteLine($"occlusion path: {onChange} face-frames classifying on change ({classified} classifications), {onEvery} classifying every frame");
+        Assert.True(classified <= report.FramesWithSwap / 3, $"classified on {classified} of {report.FramesWithSwap} face-frames");
+        Assert.InRange(onChange, onEvery * 0.7, onEvery * 1.3);
     }
 
     [SkippableFact]
