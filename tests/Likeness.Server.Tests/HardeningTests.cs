@@ -227,7 +227,6 @@ public sealed class EngineFailureTests(ServerFixture server) : IClassFixture<Ser
         }
         await server.App.Services.GetRequiredService<Likeness.Jobs.IJobQueue>().EnqueueAsync(broken.Id, default);
 
-        // (Its input cannot be shown by GET /jobs/{id} either, so the row itself is read.)
         Job? row = null;
         for (var i = 0; i < 300 && row?.Status is not Likeness.Jobs.JobStatus.Failed; i++)
         {
@@ -239,5 +238,11 @@ public sealed class EngineFailureTests(ServerFixture server) : IClassFixture<Ser
         Assert.Contains("internal error", row.Error);
         Assert.Contains("/retry", row.Error);
         Assert.All(row.Steps, s => Assert.Equal(Likeness.Jobs.JobStatus.Failed, s.Status));
+
+        // The API still shows it, failed with its reason, and says its stored input is damaged.
+        var shown = await (await alice.GetAsync($"/jobs/{broken.Id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("failed", shown.GetProperty("status").GetString());
+        Assert.Equal("{broken", shown.GetProperty("input").GetProperty("text").GetString());
+        Assert.Contains("damaged", shown.GetProperty("input").GetProperty("unreadable").GetString());
     }
 }

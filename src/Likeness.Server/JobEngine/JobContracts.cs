@@ -22,11 +22,24 @@ public sealed record JobDto(Guid Id, string Kind, JobStatus Status, double Progr
     string? WebhookUrl, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt)
 {
     public static JobDto From(Job j, BatchCounts? items = null) => new(
-        j.Id, j.Kind, j.Status, j.Progress, j.Error, JsonDocument.Parse(j.InputJson).RootElement.Clone(),
+        j.Id, j.Kind, j.Status, j.Progress, j.Error, Stored(j.InputJson),
         j.Steps.OrderBy(s => s.Index).Select(s => new JobStepDto(s.Name, s.Status, s.Attempts, s.MaxAttempts, s.Progress, s.Error,
             s.StartedAt, s.FinishedAt, s.NextAttemptAt, JsonSerializer.Deserialize<Guid[]>(s.OutputAssetIds) ?? [], s.CostUsd,
-            s.OutputJson is null ? null : JsonDocument.Parse(s.OutputJson).RootElement.Clone())).ToList(),
+            s.OutputJson is null ? null : Stored(s.OutputJson))).ToList(),
         j.ParentJobId, j.ItemIndex, items, j.IdempotencyKey, j.WebhookUrl, j.CreatedAt, j.StartedAt, j.FinishedAt);
+
+    /// <summary>
+    /// Stored JSON as it is, or, when a damaged row holds something else, an object that says so: the job (failed with
+    /// its reason) must still be readable, not answer 400 for the client's request.
+    /// </summary>
+    static JsonElement Stored(string json)
+    {
+        try { return JsonDocument.Parse(json).RootElement.Clone(); }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(new { unreadable = "the stored JSON is damaged", text = json.Length > 200 ? json[..200] : json });
+        }
+    }
 }
 
 public sealed record JobKindDto(string Kind, IReadOnlyList<string> Steps);
