@@ -14,6 +14,8 @@ public sealed record CompositeOptions
     public ShadowOptions Shadow { get; init; } = new();
     /// <summary>Blend edges in linear light (physically right; avoids dark fringes).</summary>
     public bool LinearLight { get; init; } = true;
+    /// <summary>Replace the colours of the matte's soft edge by the person's own (<see cref="ForegroundColours"/>): no halo of the old background.</summary>
+    public bool EdgeColours { get; init; } = true;
 }
 
 public sealed record CompositeResult(RgbaImage Image, FloatPlane PersonMask, HarmonizeResult Harmonization);
@@ -27,7 +29,7 @@ public static class Compositor
         if (person.Width != alpha.Width || person.Height != alpha.Height)
             throw new ArgumentException($"person photo {person.Width}x{person.Height} and matte {alpha.Width}x{alpha.Height} differ in size");
 
-        var cutout = person.Clone();
+        var cutout = options.EdgeColours ? ForegroundColours.Estimate(person, alpha) : person.Clone();
         cutout.SetAlpha(alpha);
         var layer = cutout.WarpAffine(placement.PersonToScene, scene.Width, scene.Height, BorderMode.Constant, new Rgba32(0, 0, 0, 0));
         var mask = layer.ExtractAlpha();
@@ -42,12 +44,12 @@ public static class Compositor
     }
 
     /// <summary>Replaces the background of the person photo itself (solid colour or an image, cover-fitted).</summary>
-    public static RgbaImage ReplaceBackground(RgbaImage person, FloatPlane alpha, RgbaImage background, bool linearLight = true)
+    public static RgbaImage ReplaceBackground(RgbaImage person, FloatPlane alpha, RgbaImage background, bool linearLight = true, bool edgeColours = true)
     {
         var fitted = background.Width == person.Width && background.Height == person.Height
             ? background.Clone()
             : ExportPresets.Cover(background, person.Width, person.Height, null);
-        var cutout = person.Clone();
+        var cutout = edgeColours ? ForegroundColours.Estimate(person, alpha) : person.Clone();
         cutout.SetAlpha(alpha);
         fitted.AlphaBlend(cutout, 0, 0, 1f, linearLight);
         return fitted;

@@ -232,7 +232,7 @@ public sealed class ComposePipeline(VisionEngine engine, ICloseCropExtender? cro
     {
         var bg = background.Image ?? RgbaImage.Filled(1, 1, background.Color!.Value);
         var alpha = run.Matte.Result.Alpha;
-        var output = run.Clock.Time("composite", () => Compositor.ReplaceBackground(personImage, alpha, bg, run.Options.Composite.LinearLight));
+        var output = run.Clock.Time("composite", () => Compositor.ReplaceBackground(personImage, alpha, bg, run.Options.Composite.LinearLight, run.Options.Composite.EdgeColours));
         run.PersonToOutput = AffineTransform.Identity;
         return (output, alpha);
     }
