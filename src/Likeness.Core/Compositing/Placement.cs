@@ -56,6 +56,8 @@ public static class PlacementPlanner
         reasons.Add(anchored ? "bust on the bottom edge" : "standing on the ground line");
         double headTop = person.Face is { } face ? face.Y - ForeheadAboveFaceBox * face.Height : box.Y;
         headTop = Math.Max(headTop, box.Y);
+        // A standing person is shown whole: raised arms and what they hold (a golfer's club) stay in the scene too.
+        if (!anchored && person.Framing == PhotoFraming.FullBody) headTop = box.Y;
         double headTopInScene = bottom - (box.Bottom - headTop) * s;
         double minHeadTop = options.Headroom * sceneH;
         if (headTopInScene < minHeadTop && !anchored && person.Framing == PhotoFraming.FullBody)

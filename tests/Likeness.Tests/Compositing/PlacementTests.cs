@@ -28,6 +28,19 @@ public class PlacementTests
     }
 
     [Fact]
+    public void A_full_body_with_a_club_raised_above_the_head_is_placed_whole()
+    {
+        // A golfer 600x1000: feet at y 980 (not touching the bottom), face 300..360 x 300..370, and the club raised to
+        // y 20, far above the head (skull top estimate ~ y 270).
+        var golfer = new PersonLayout(600, 1000, new Rect(100, 20, 450, 960), new BoxF(300, 300, 60, 70), TouchesBottom: false, Likeness.Vision.Framing.PhotoFraming.FullBody);
+        var p = PlacementPlanner.Auto(golfer, 640, 427, new PlacementOptions { Anchor = HorizontalAnchor.Center });
+        var clubTop = Map(p, 400, 20);
+        var feet = Map(p, 400, 980);
+        Assert.True(clubTop.Y >= 0.06 * 427 - 0.5, $"the club's top lands at y {clubTop.Y:0.0}, cut by the scene's top edge");
+        Assert.Equal(PlacementPlanner.GroundLine * 427, feet.Y, 1);
+    }
+
+    [Fact]
     public void A_face_too_tall_for_the_frame_is_scaled_down_to_keep_headroom()
     {
         // Requesting a huge face (60 % of a landscape width) cannot fit vertically: the planner shrinks it.
