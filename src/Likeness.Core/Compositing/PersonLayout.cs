@@ -18,23 +18,7 @@ public sealed record PersonLayout(int PhotoWidth, int PhotoHeight, Rect CutoutBo
     };
 
     /// <summary>The cut-out box of an alpha matte (pixels above <paramref name="threshold"/>), or null when empty.</summary>
-    public static Rect? CutoutBoxOf(FloatPlane alpha, float threshold = 0.5f)
-    {
-        int left = alpha.Width, top = alpha.Height, right = -1, bottom = -1;
-        for (int y = 0; y < alpha.Height; y++)
-        {
-            var row = alpha.Row(y);
-            for (int x = 0; x < row.Length; x++)
-            {
-                if (row[x] <= threshold) continue;
-                if (x < left) left = x;
-                if (x > right) right = x;
-                if (y < top) top = y;
-                bottom = y;
-            }
-        }
-        return right < 0 ? null : Rect.FromEdges(left, top, right + 1, bottom + 1);
-    }
+    public static Rect? CutoutBoxOf(FloatPlane alpha, float threshold = 0.5f) => alpha.BoundsAbove(threshold);
 
     /// <summary>True when a noticeable run of the bottom row belongs to the person.</summary>
     public static bool TouchesBottomEdge(FloatPlane alpha, float minFraction = 0.03f)

@@ -28,5 +28,24 @@ public sealed class FloatPlane
 
     public FloatPlane Clone() => new(Width, Height, (float[])Data.Clone());
 
+    /// <summary>The smallest rectangle holding every value above <paramref name="threshold"/>, or null when there is none.</summary>
+    public Rect? BoundsAbove(float threshold)
+    {
+        int left = Width, top = Height, right = -1, bottom = -1;
+        for (int y = 0; y < Height; y++)
+        {
+            var row = Row(y);
+            for (int x = 0; x < row.Length; x++)
+            {
+                if (row[x] <= threshold) continue;
+                if (x < left) left = x;
+                if (x > right) right = x;
+                if (y < top) top = y;
+                bottom = y;
+            }
+        }
+        return right < 0 ? null : Rect.FromEdges(left, top, right + 1, bottom + 1);
+    }
+
     public override string ToString() => $"FloatPlane {Width}x{Height}";
 }

@@ -26,8 +26,7 @@ public static class ForegroundColours
         if (image.Width != alpha.Width || image.Height != alpha.Height)
             throw new ArgumentException($"image {image.Width}x{image.Height} and matte {alpha.Width}x{alpha.Height} differ in size");
         var result = image.Clone();
-        var bounds = Bounds(alpha);
-        if (bounds.IsEmpty) return result;
+        if (alpha.BoundsAbove(0.004f) is not { } bounds) return result;
         var longSide = Math.Max(bounds.Width, bounds.Height);
         var (wide, narrow) = (Math.Max(3, (int)(longSide * WideRadius)), Math.Max(1, (int)MathF.Round(longSide * NarrowRadius)));
         var area = Rect.FromEdges(bounds.X - wide, bounds.Y - wide, bounds.Right + wide, bounds.Bottom + wide).Intersect(new Rect(0, 0, image.Width, image.Height));
@@ -37,15 +36,16 @@ public static class ForegroundColours
         // edge's detail, runs at full resolution, on the edge's pixels alone.
         var factor = Math.Max(1, (int)MathF.Ceiling(Math.Max(area.Width, area.Height) / (float)WorkingSide));
         var (w, h) = (Math.Max(1, area.Width / factor), Math.Max(1, area.Height / factor));
-        var smallAlpha = Crop(alpha, area);
+        var smallAlpha = alpha.Crop(area);
         var smallImage = image.Crop(area);
         if (factor > 1) (smallAlpha, smallImage) = (smallAlpha.Resize(w, h, ResizeMethod.Area), smallImage.Resize(w, h, ResizeMethod.Area));
-        var small = new FloatPlane[3];
-        for (var c = 0; c < 3; c++) small[c] = Channel(smallImage, new Rect(0, 0, smallImage.Width, smallImage.Height), c);
+        var small = RgbPlanes.Of(smallImage);
         var (wideSmall, narrowSmall) = (Math.Max(3, wide / factor), Math.Max(1, narrow / factor));
         // Pass one from F = B = the photo; pass two from pass one's foreground and blurred background.
-        var first = Pass(small, small, small, smallAlpha, wideSmall);
-        var second = Pass(small, first.Foreground, first.MeanBackground, smallAlpha, narrowSmall);
+        var (meanF, meanB) = Means(small, small, smallAlpha, wideSmall);
+        var firstForeground = new FloatPlane[3];
+        for (var c = 0; c < 3; c++) firstForeground[c] = Solve(small[c], smallAlpha, meanF[c], meanB[c]);
+        (meanF, meanB) = Means(firstForeground, meanB, smallAlpha, narrowSmall);
 
         var (sx, sy) = ((float)smallAlpha.Width / area.Width, (float)smallAlpha.Height / area.Height);
         for (var y = 0; y < area.Height; y++)
@@ -58,35 +58,25 @@ public static class ForegroundColours
                 if (k <= 0.004f || k >= 0.996f) continue;
                 var (u, v) = ((x + 0.5f) * sx - 0.5f, (y + 0.5f) * sy - 0.5f);
                 ref var p = ref row[area.X + x];
-                p = new Rgba32(Solve(p.R, k, Sample(second.MeanForeground[0], u, v), Sample(second.MeanBackground[0], u, v)),
-                    Solve(p.G, k, Sample(second.MeanForeground[1], u, v), Sample(second.MeanBackground[1], u, v)),
-                    Solve(p.B, k, Sample(second.MeanForeground[2], u, v), Sample(second.MeanBackground[2], u, v)), p.A);
+                p = new Rgba32(Solve(p.R, k, meanF[0].Sample(u, v), meanB[0].Sample(u, v)),
+                    Solve(p.G, k, meanF[1].Sample(u, v), meanB[1].Sample(u, v)),
+                    Solve(p.B, k, meanF[2].Sample(u, v), meanB[2].Sample(u, v)), p.A);
             }
         }
         return result;
     }
 
-    static byte Solve(float observed, float k, float meanF, float meanB) =>
-        Byte(meanF + k * (observed - k * meanF - (1 - k) * meanB));
+    /// <summary>The foreground that, mixed at alpha <paramref name="k"/> with the local background, gives what the camera saw.</summary>
+    static float Foreground(float observed, float k, float meanF, float meanB) => meanF + k * (observed - k * meanF - (1 - k) * meanB);
 
-    static float Sample(FloatPlane plane, float x, float y)
-    {
-        x = Math.Clamp(x, 0, plane.Width - 1);
-        y = Math.Clamp(y, 0, plane.Height - 1);
-        int x0 = (int)x, y0 = (int)y, x1 = Math.Min(x0 + 1, plane.Width - 1), y1 = Math.Min(y0 + 1, plane.Height - 1);
-        float fx = x - x0, fy = y - y0;
-        var top = plane[x0, y0] + (plane[x1, y0] - plane[x0, y0]) * fx;
-        var bottom = plane[x0, y1] + (plane[x1, y1] - plane[x0, y1]) * fx;
-        return top + (bottom - top) * fy;
-    }
+    static byte Solve(float observed, float k, float meanF, float meanB) => Byte(Foreground(observed, k, meanF, meanB));
 
-    sealed record Estimate3(FloatPlane[] Foreground, FloatPlane[] MeanForeground, FloatPlane[] MeanBackground);
-
-    static Estimate3 Pass(FloatPlane[] observed, FloatPlane[] f, FloatPlane[] b, FloatPlane alpha, int radius)
+    /// <summary>Box-blurred foreground and background, each weighted by how much of it a pixel holds (alpha, 1 - alpha).</summary>
+    static (FloatPlane[] MeanForeground, FloatPlane[] MeanBackground) Means(FloatPlane[] f, FloatPlane[] b, FloatPlane alpha, int radius)
     {
         const float eps = 1e-5f;
         var blurredAlpha = alpha.BoxBlur(radius);
-        var (foreground, meanForeground, meanBackground) = (new FloatPlane[3], new FloatPlane[3], new FloatPlane[3]);
+        var (meanForeground, meanBackground) = (new FloatPlane[3], new FloatPlane[3]);
         var n = alpha.Data.Length;
         for (var c = 0; c < 3; c++)
         {
@@ -105,59 +95,16 @@ public static class ForegroundColours
                 bb.Data[i] /= 1 - blurredAlpha.Data[i] + eps;
             }
             (meanForeground[c], meanBackground[c]) = (bf, bb);
-            foreground[c] = Solve(observed[c], alpha, bf, bb);
         }
-        return new Estimate3(foreground, meanForeground, meanBackground);
+        return (meanForeground, meanBackground);
     }
 
-    /// <summary>The foreground that, mixed at alpha with the local background, gives what the camera saw (clipped to 0..255).</summary>
     static FloatPlane Solve(FloatPlane observed, FloatPlane alpha, FloatPlane meanF, FloatPlane meanB)
     {
         var f = new FloatPlane(alpha.Width, alpha.Height);
         for (var i = 0; i < f.Data.Length; i++)
-        {
-            var k = alpha.Data[i];
-            f.Data[i] = Math.Clamp(meanF.Data[i] + k * (observed.Data[i] - k * meanF.Data[i] - (1 - k) * meanB.Data[i]), 0, 255);
-        }
+            f.Data[i] = Math.Clamp(Foreground(observed.Data[i], alpha.Data[i], meanF.Data[i], meanB.Data[i]), 0, 255);
         return f;
-    }
-
-    static Rect Bounds(FloatPlane alpha)
-    {
-        int left = alpha.Width, top = alpha.Height, right = -1, bottom = -1;
-        for (var y = 0; y < alpha.Height; y++)
-        {
-            var row = alpha.Row(y);
-            for (var x = 0; x < row.Length; x++)
-            {
-                if (row[x] <= 0.004f) continue;
-                (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), y);
-            }
-        }
-        return right < 0 ? default : Rect.FromEdges(left, top, right + 1, bottom + 1);
-    }
-
-    static FloatPlane Crop(FloatPlane plane, Rect area)
-    {
-        var crop = new FloatPlane(area.Width, area.Height);
-        for (var y = 0; y < area.Height; y++) plane.Row(area.Y + y).Slice(area.X, area.Width).CopyTo(crop.Row(y));
-        return crop;
-    }
-
-    static FloatPlane Channel(RgbaImage image, Rect area, int channel)
-    {
-        var plane = new FloatPlane(area.Width, area.Height);
-        for (var y = 0; y < area.Height; y++)
-        {
-            var row = image.PixelRow(area.Y + y);
-            var dst = plane.Row(y);
-            for (var x = 0; x < area.Width; x++)
-            {
-                var p = row[area.X + x];
-                dst[x] = channel == 0 ? p.R : channel == 1 ? p.G : p.B;
-            }
-        }
-        return plane;
     }
 
     static byte Byte(float v) => (byte)Math.Clamp(v + 0.5f, 0, 255);

@@ -19,8 +19,8 @@ public static class MultiBandBlend
         var masks = GaussianPyramid(mask, levels);
         var result = new RgbaImage(background.Width, background.Height);
         var outPixels = result.Pixels;
-        var bgChannels = Planes(background);
-        var fgChannels = Planes(foreground);
+        var bgChannels = RgbPlanes.Of(background);
+        var fgChannels = RgbPlanes.Of(foreground);
         for (var c = 0; c < 3; c++)
         {
             var bg = LaplacianPyramid(bgChannels[c], levels);
@@ -44,19 +44,6 @@ public static class MultiBandBlend
             }
         }
         return result;
-    }
-
-    static FloatPlane[] Planes(RgbaImage img)
-    {
-        var planes = new[] { new FloatPlane(img.Width, img.Height), new FloatPlane(img.Width, img.Height), new FloatPlane(img.Width, img.Height) };
-        var pixels = img.Pixels;
-        for (var i = 0; i < pixels.Length; i++)
-        {
-            planes[0].Data[i] = pixels[i].R;
-            planes[1].Data[i] = pixels[i].G;
-            planes[2].Data[i] = pixels[i].B;
-        }
-        return planes;
     }
 
     static FloatPlane Down(FloatPlane p) => p.GaussianBlur(1f).Resize(Math.Max(1, (p.Width + 1) / 2), Math.Max(1, (p.Height + 1) / 2), ResizeMethod.Bilinear);

@@ -176,10 +176,13 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         {
             await foreach (var frame in frames.Reader.ReadAllAsync(ct)) await stdin.WriteAsync(frame.Data, ct);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            frames.Writer.TryComplete(new VideoException($"ffmpeg stopped encoding: {Errors}", e));
-            throw new VideoException($"ffmpeg stopped encoding: {Errors}", e);
+            // Whatever stops the pump ends the channel too: a writer waiting for room must not wait for ever.
+            var error = e is IOException ? new VideoException($"ffmpeg stopped encoding: {Errors}", e) : e;
+            frames.Writer.TryComplete(error);
+            if (error == e) throw;
+            throw error;
         }
     }
 

@@ -126,12 +126,11 @@ public sealed class VideoSwapper(VisionEngine engine, FaceSwapper swapper, Liken
                 frames++;
                 progress?.Report(new VideoProgress(frames, info.FrameCount, frames / clock.Elapsed.TotalSeconds));
             }
-            await tracking;   // its failure (a broken decode, a model error) is the run's failure
         }
         finally
         {
             await stop.CancelAsync();
-            try { await tracking; } catch { /* already reported through the channel, or canceled with us */ }
+            await tracking;   // never throws: its failure (a broken decode, a model error) came through the channel
         }
         ct.ThrowIfCancellationRequested();   // stage one ends quietly on a cancel; a cut-short video must not be written
         if (frames == 0) throw new VideoException($"{input}: ffmpeg decoded no frames ({reader.Errors}).");
